@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IdPool
+/// @notice A set of 24-bit member ids with O(1) add and remove (swap and pop) and an O(k) uniform
+/// draw without replacement, whatever the pool's size.
+/// @dev The draw is a Fisher-Yates shuffle of the first k positions done virtually: the swaps it
+/// would write live in a small memory table, so it reads at most ~2k storage words and writes none.
+/// Ids are packed ten per storage word, so neighbouring reads are often warm.
+library IdPool {
+    struct Pool {
+        uint24[] members;
+        // id => index in `members` + 1; 0 means absent.
+        mapping(uint24 id => uint256) positionPlusOne;
+    }
+
+    /// @dev Adds `id`; does nothing if it is already a member. Returns whether it was added.
+    function add(Pool storage self, uint24 id) internal returns (bool) {
+        if (self.positionPlusOne[id] != 0) return false;
+        self.members.push(id);
+        self.positionPlusOne[id] = self.members.length;
+        return true;
+    }
+
+    /// @dev Removes `id`; does nothing if it is not a member. Returns whether it was removed.
+    function remove(Pool storage self, uint24 id) internal returns (bool) {
+        uint256 positionPlusOne = self.positionPlusOne[id];
+        if (positionPlusOne == 0) return false;
+        uint256 last = self.members.length - 1;
+        if (positionPlusOne - 1 != last) {
+            uint24 moved = self.members[last];
+            self.members[positionPlusOne - 1] = moved;
+            self.positionPlusOne[moved] = positionPlusOne;
+        }
+        self.members.pop();
+        delete self.positionPlusOne[id];
+        return true;
+    }
+
+    function contains(Pool storage self, uint24 id) internal view returns (bool) {
+        return self.positionPlusOne[id] != 0;
+    }
+
+    function size(Pool storage self) internal view returns (uint256) {
+        return self.members.length;
+    }
+
+    /// @dev Draws min(k, available) distinct members uniformly at random, never `exclude` (0 for
+    /// none). Every subset of that size is equally likely for a uniformly random `seed`.
+    function draw(Pool storage self, uint256 k, uint256 seed, uint24 exclude)
+        internal
+        view
+        returns (uint24[] memory picked)
+    {
+        uint256 n = self.members.length;
+        uint256 excludedPlusOne = exclude == 0 ? 0 : self.positionPlusOne[exclude];
+        if (excludedPlusOne != 0) n -= 1;
+        if (k > n) k = n;
+        picked = new uint24[](k);
+        // The virtual swap table: position => member now there. At most k + 1 entries are written.
+        uint256[] memory keys = new uint256[](k + 1);
+        uint24[] memory values = new uint24[](k + 1);
+        uint256 used;
+        if (excludedPlusOne != 0 && excludedPlusOne - 1 != n) {
+            // Move the last member into the excluded one's place and draw from the first n.
+            keys[0] = excludedPlusOne - 1;
+            values[0] = self.members[n];
+            used = 1;
+        }
+        for (uint256 i; i < k; ++i) {
+            uint256 j = i + uint256(keccak256(abi.encode(seed, i))) % (n - i);
+            uint24 atJ = _at(self, keys, values, used, j);
+            picked[i] = atJ;
+            if (j != i) {
+                // Position j now holds what was at i; position i is never read again.
+                uint24 atI = _at(self, keys, values, used, i);
+                used = _set(keys, values, used, j, atI);
+            }
+        }
+    }
+
+    function _at(Pool storage self, uint256[] memory keys, uint24[] memory values, uint256 used, uint256 position)
+        private
+        view
+        returns (uint24)
+    {
+        for (uint256 e; e < used; ++e) {
+            if (keys[e] == position) return values[e];
+        }
+        return self.members[position];
+    }
+
+    function _set(uint256[] memory keys, uint24[] memory values, uint256 used, uint256 position, uint24 value)
+        private
+        pure
+        returns (uint256)
+    {
+        for (uint256 e; e < used; ++e) {
+            if (keys[e] == position) {
+                values[e] = value;
+                return used;
+            }
+        }
+        keys[used] = position;
+        values[used] = value;
+        return used + 1;
+    }
+}

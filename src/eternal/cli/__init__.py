@@ -1,0 +1,1 @@
+"""The `eternal` command line."""
