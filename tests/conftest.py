@@ -16,9 +16,11 @@ import pytest
 from eternal.chain import AnvilProcess, Artifact, ChainBackend, RpcChain, find_anvil, read_artifact
 from eternal.chain.contracts import contract_at, deploy
 from eternal.chain.embedded import EmbeddedChain
+from tests.support.network import Network
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROBE_INITIAL_VALUE = 5
+NETWORK_ACCOUNTS = 24  # funded dev accounts: governance, creator, users, agents, verifiers
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +42,7 @@ def anvil_process() -> Iterator[AnvilProcess]:
             "anvil binary not found: run `npm ci` (node_modules/@foundry-rs/anvil) "
             "or set ETERNAL_ANVIL"
         )
-    with AnvilProcess(binary=binary) as process:
+    with AnvilProcess(binary=binary, accounts=NETWORK_ACCOUNTS) as process:
         yield process
 
 
@@ -62,3 +64,41 @@ def deploy_probe(probe_artifact: Artifact) -> Callable[[ChainBackend], Any]:
         return contract_at(chain, probe_artifact, address)
 
     return _deploy
+
+
+# ---------------------------------------------------------------------- protocol networks
+
+
+@pytest.fixture(scope="session")
+def _embedded_network_base() -> Iterator[Network]:
+    chain = EmbeddedChain(accounts=NETWORK_ACCOUNTS)
+    yield Network.create(chain)
+    chain.close()
+
+
+@pytest.fixture
+def network(_embedded_network_base: Network) -> Iterator[Network]:
+    """A deployed protocol on the in-process chain, as it was after setup (reverted after)."""
+    chain = _embedded_network_base.chain
+    snapshot = chain.snapshot()
+    yield _embedded_network_base
+    chain.revert(snapshot)
+
+
+@pytest.fixture(scope="session")
+def _anvil_network_base(anvil_process: AnvilProcess) -> Iterator[Network]:
+    keys = [account.key for account in anvil_process.dev_accounts()]
+    chain = RpcChain(anvil_process.url, keys)
+    snapshot = chain.snapshot()
+    yield Network.create(chain)
+    chain.revert(snapshot)
+    chain.close()
+
+
+@pytest.fixture
+def anvil_network(_anvil_network_base: Network) -> Iterator[Network]:
+    """The same network on a real JSON-RPC node (anvil), reverted after each test."""
+    chain = _anvil_network_base.chain
+    snapshot = chain.snapshot()
+    yield _anvil_network_base
+    chain.revert(snapshot)

@@ -135,7 +135,9 @@ class ContractEvent:
 
 
 E = TypeVar("E", bound=ContractEvent)
-EventT = TypeVar("EventT", bound=ContractEvent)
+# Covariant: a binding only hands events out, so ContractBinding[TaskManagerEvent] is usable
+# wherever a ContractBinding[ContractEvent] is expected.
+EventT = TypeVar("EventT", bound=ContractEvent, covariant=True)
 
 
 def event_registry(*classes: type[E]) -> Mapping[bytes, type[E]]:

@@ -459,7 +459,7 @@ class ModelRegistry(ContractBinding[ModelRegistryEvent]):
         return str(self._call("symbol()", ()))
 
     def terms(self, model_id: int) -> ModelTerms:
-        """`terms(uint256 modelId) view returns (ModelTerms)`."""
+        """`terms(uint256 modelId) view returns (ModelTerms t)`."""
         return ModelTerms.from_abi(self._call("terms(uint256)", (model_id,)))
 
     def token_uri(self, token_id: int) -> str:

@@ -106,7 +106,6 @@ class TaskView:
 
     user: str
     escrow: int
-    shares_paid: bool
     model_id: int
     state: TaskState
     tolerant: bool
@@ -126,20 +125,19 @@ class TaskView:
         return cls(
             user=to_address(value[0]),
             escrow=int(value[1]),
-            shares_paid=bool(value[2]),
-            model_id=int(value[3]),
-            state=TaskState(value[4]),
-            tolerant=bool(value[5]),
-            attempt=int(value[6]),
-            k=int(value[7]),
-            commit_count=int(value[8]),
-            committed_mask=int(value[9]),
-            revealed_mask=int(value[10]),
-            winner_index=int(value[11]),
-            mismatch=bool(value[12]),
-            deadline=int(value[13]),
-            agent_ids=tuple(int(x0) for x0 in value[14]),
-            commit_order=tuple(int(x0) for x0 in value[15]),
+            model_id=int(value[2]),
+            state=TaskState(value[3]),
+            tolerant=bool(value[4]),
+            attempt=int(value[5]),
+            k=int(value[6]),
+            commit_count=int(value[7]),
+            committed_mask=int(value[8]),
+            revealed_mask=int(value[9]),
+            winner_index=int(value[10]),
+            mismatch=bool(value[11]),
+            deadline=int(value[12]),
+            agent_ids=tuple(int(x0) for x0 in value[13]),
+            commit_order=tuple(int(x0) for x0 in value[14]),
         )
 
 
@@ -252,35 +250,17 @@ class RewardClaimed(ContractEvent):
 @dataclass(frozen=True)
 class TaskAccepted(ContractEvent):
     """`event TaskAccepted(uint256 indexed taskId, uint24 indexed winnerId, bytes32 digest,
-    uint256 challengeDeadline, uint256 winnerReward, uint256 blockReward, uint256
-    creatorShare, uint256 verifierShare, uint256 treasuryShare)`.
+    uint256 challengeDeadline)`.
     """
 
     EVENT: ClassVar[EventSpec] = EventSpec(
-        "TaskAccepted",
-        (
-            "uint256",
-            "uint24",
-            "bytes32",
-            "uint256",
-            "uint256",
-            "uint256",
-            "uint256",
-            "uint256",
-            "uint256",
-        ),
-        (True, True, False, False, False, False, False, False, False),
+        "TaskAccepted", ("uint256", "uint24", "bytes32", "uint256"), (True, True, False, False)
     )
 
     task_id: int
     winner_id: int
     digest: bytes
     challenge_deadline: int
-    winner_reward: int
-    block_reward: int
-    creator_share: int
-    verifier_share: int
-    treasury_share: int
 
     @classmethod
     def from_abi(cls, values: Sequence[Any], meta: LogMeta) -> Self:
@@ -289,11 +269,6 @@ class TaskAccepted(ContractEvent):
             winner_id=int(values[1]),
             digest=bytes(values[2]),
             challenge_deadline=int(values[3]),
-            winner_reward=int(values[4]),
-            block_reward=int(values[5]),
-            creator_share=int(values[6]),
-            verifier_share=int(values[7]),
-            treasury_share=int(values[8]),
             **meta,
         )
 
@@ -367,17 +342,24 @@ class TaskDisputed(ContractEvent):
 @dataclass(frozen=True)
 class TaskFinalized(ContractEvent):
     """`event TaskFinalized(uint256 indexed taskId, uint24 indexed winnerId, address rewardTo,
-    uint256 amount)`.
+    uint256 winnerShare, uint256 blockReward, uint256 creatorShare, uint256 verifierShare,
+    uint256 treasuryShare)`.
     """
 
     EVENT: ClassVar[EventSpec] = EventSpec(
-        "TaskFinalized", ("uint256", "uint24", "address", "uint256"), (True, True, False, False)
+        "TaskFinalized",
+        ("uint256", "uint24", "address", "uint256", "uint256", "uint256", "uint256", "uint256"),
+        (True, True, False, False, False, False, False, False),
     )
 
     task_id: int
     winner_id: int
     reward_to: str
-    amount: int
+    winner_share: int
+    block_reward: int
+    creator_share: int
+    verifier_share: int
+    treasury_share: int
 
     @classmethod
     def from_abi(cls, values: Sequence[Any], meta: LogMeta) -> Self:
@@ -385,7 +367,31 @@ class TaskFinalized(ContractEvent):
             task_id=int(values[0]),
             winner_id=int(values[1]),
             reward_to=to_address(values[2]),
-            amount=int(values[3]),
+            winner_share=int(values[3]),
+            block_reward=int(values[4]),
+            creator_share=int(values[5]),
+            verifier_share=int(values[6]),
+            treasury_share=int(values[7]),
+            **meta,
+        )
+
+
+@dataclass(frozen=True)
+class TaskManagerWired(ContractEvent):
+    """`event TaskManagerWired(address indexed disputeManager, address indexed
+    verifierRegistry)`.
+    """
+
+    EVENT: ClassVar[EventSpec] = EventSpec("TaskManagerWired", ("address", "address"), (True, True))
+
+    dispute_manager: str
+    verifier_registry: str
+
+    @classmethod
+    def from_abi(cls, values: Sequence[Any], meta: LogMeta) -> Self:
+        return cls(
+            dispute_manager=to_address(values[0]),
+            verifier_registry=to_address(values[1]),
             **meta,
         )
 
@@ -557,6 +563,7 @@ TaskManagerEvent: TypeAlias = (
     | TaskCommitted
     | TaskDisputed
     | TaskFinalized
+    | TaskManagerWired
     | TaskMissed
     | TaskParamsChanged
     | TaskRefunded
@@ -578,6 +585,7 @@ EVENTS: Mapping[bytes, type[TaskManagerEvent]] = event_registry(
     TaskCommitted,
     TaskDisputed,
     TaskFinalized,
+    TaskManagerWired,
     TaskMissed,
     TaskParamsChanged,
     TaskRefunded,
