@@ -4,12 +4,13 @@ pragma solidity ^0.8.24;
 /// @title IdPool
 /// @notice A set of 24-bit member ids with O(1) add and remove (swap and pop) and an O(k) uniform
 /// draw without replacement, whatever the pool's size.
-/// @dev The draw is a Fisher-Yates shuffle of the first k positions done virtually: the swaps it
-/// would write live in a small memory table, so it reads at most ~2k storage words and writes none.
-/// Ids are packed ten per storage word, so neighbouring reads are often warm.
+/// @dev The draw is a Fisher-Yates shuffle of the first k positions done virtually on indexes:
+/// the swaps it would write live in a small memory table, so it reads exactly one storage word
+/// per drawn member and writes none. Members take a word each (rather than ten per word) so that
+/// this holds for small pools too: a draw costs the same with 10 members or 10,000.
 library IdPool {
     struct Pool {
-        uint24[] members;
+        uint256[] members;
         // id => index in `members` + 1; 0 means absent.
         mapping(uint24 id => uint256) positionPlusOne;
     }
@@ -28,9 +29,9 @@ library IdPool {
         if (positionPlusOne == 0) return false;
         uint256 last = self.members.length - 1;
         if (positionPlusOne - 1 != last) {
-            uint24 moved = self.members[last];
+            uint256 moved = self.members[last];
             self.members[positionPlusOne - 1] = moved;
-            self.positionPlusOne[moved] = positionPlusOne;
+            self.positionPlusOne[uint24(moved)] = positionPlusOne;
         }
         self.members.pop();
         delete self.positionPlusOne[id];
@@ -57,40 +58,40 @@ library IdPool {
         if (excludedPlusOne != 0) n -= 1;
         if (k > n) k = n;
         picked = new uint24[](k);
-        // The virtual swap table: position => member now there. At most k + 1 entries are written.
+        // The virtual swap table: position => index now there. At most k + 1 entries are written.
         uint256[] memory keys = new uint256[](k + 1);
-        uint24[] memory values = new uint24[](k + 1);
+        uint256[] memory values = new uint256[](k + 1);
         uint256 used;
         if (excludedPlusOne != 0 && excludedPlusOne - 1 != n) {
-            // Move the last member into the excluded one's place and draw from the first n.
+            // The last member takes the excluded one's place; the draw covers the first n.
             keys[0] = excludedPlusOne - 1;
-            values[0] = self.members[n];
+            values[0] = n;
             used = 1;
         }
         for (uint256 i; i < k; ++i) {
             uint256 j = i + uint256(keccak256(abi.encode(seed, i))) % (n - i);
-            uint24 atJ = _at(self, keys, values, used, j);
-            picked[i] = atJ;
+            uint256 atJ = _at(keys, values, used, j);
             if (j != i) {
                 // Position j now holds what was at i; position i is never read again.
-                uint24 atI = _at(self, keys, values, used, i);
-                used = _set(keys, values, used, j, atI);
+                used = _set(keys, values, used, j, _at(keys, values, used, i));
             }
+            picked[i] = uint24(self.members[atJ]);
         }
     }
 
-    function _at(Pool storage self, uint256[] memory keys, uint24[] memory values, uint256 used, uint256 position)
+    /// @dev The index at `position` after the swaps so far (itself if never swapped).
+    function _at(uint256[] memory keys, uint256[] memory values, uint256 used, uint256 position)
         private
-        view
-        returns (uint24)
+        pure
+        returns (uint256)
     {
         for (uint256 e; e < used; ++e) {
             if (keys[e] == position) return values[e];
         }
-        return self.members[position];
+        return position;
     }
 
-    function _set(uint256[] memory keys, uint24[] memory values, uint256 used, uint256 position, uint24 value)
+    function _set(uint256[] memory keys, uint256[] memory values, uint256 used, uint256 position, uint256 value)
         private
         pure
         returns (uint256)

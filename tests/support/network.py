@@ -154,7 +154,9 @@ class Network:
 
     # ------------------------------------------------------------------ task moves
 
-    def submit(self, model_id: int, *, user: LocalAccount | None = None, prompt: bytes = PROMPT) -> int:
+    def submit(
+        self, model_id: int, *, user: LocalAccount | None = None, prompt: bytes = PROMPT
+    ) -> int:
         fee = self.protocol.registry.terms(model_id).fee
         self.protocol.tasks.submit_prompt(user or self.users[0], model_id, prompt, fee)
         return self.protocol.tasks.task_count()

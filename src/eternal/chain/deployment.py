@@ -100,9 +100,7 @@ def deploy_system(
     verifiers = _deploy(
         "VerifierRegistry", token, treasury, gov, params.epoch_length, as_struct(params.verifiers)
     )
-    tasks = _deploy(
-        "TaskManager", token, registry, agents, treasury, gov, as_struct(params.tasks)
-    )
+    tasks = _deploy("TaskManager", token, registry, agents, treasury, gov, as_struct(params.tasks))
     disputes = _deploy(
         "DisputeManager",
         token,

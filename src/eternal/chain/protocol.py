@@ -93,7 +93,5 @@ class Protocol:
 
     def contract_balances(self) -> dict[str, int]:
         """EAI held by each protocol contract, by contract name."""
-        names = ("EAIToken", "Treasury", "ModelRegistry", "AgentStaking")
-        names += ("VerifierRegistry", "TaskManager", "DisputeManager")
         addresses = self.deployment.contract_addresses()
-        return {name: self.token.balance_of(addresses[name]) for name in names}
+        return {name: self.token.balance_of(address) for name, address in addresses.items()}

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import secrets
 
-from eth_abi import encode
-from eth_utils import keccak, to_checksum_address
+from eth_abi.abi import encode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 VOTE_ACCEPT = (1).to_bytes(32, "big")
 VOTE_REJECT = (2).to_bytes(32, "big")
