@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 ARTIFACTS := src/eternal/chain/artifacts
 PYTEST_ARGS ?= -q -n 2
 PYTEST_FAST_ARGS ?= -q -m "not slow" tests/unit
-RUFF_PATHS ?= src tests
+RUFF_PATHS ?= src tests bench scripts
 
 # Stamps: `make install` does nothing when they are newer than what they were installed from.
 VENV_STAMP := $(VENV)/.eternal-installed

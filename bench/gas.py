@@ -203,8 +203,10 @@ def measure_pool_growth(
         staked = size
         gas = [bench.submit(model_id)[1].gas_used for _ in range(5)]
         figures[f"submit_pool_{size}"] = _mean(gas)
-        log(f"  pool of {size}: submit {figures[f'submit_pool_{size}']} gas "
-            f"({time.monotonic() - started:.0f} s to stake)")
+        log(
+            f"  pool of {size}: submit {figures[f'submit_pool_{size}']} gas "
+            f"({time.monotonic() - started:.0f} s to stake)"
+        )
     return figures
 
 
@@ -217,7 +219,9 @@ def _grow_pool(bench: Bench, model_id: int, have: int, want: int) -> None:
     for agent in new:
         # anvil's cheat code: ETH for gas without a transaction per agent.
         backend.request("anvil_setBalance", [agent.address, hex(10**21)])  # type: ignore[attr-defined]
-    _pipelined(backend, [(bench.gov, token.functions.transfer(a.address, AGENT_STAKE)) for a in new])
+    _pipelined(
+        backend, [(bench.gov, token.functions.transfer(a.address, AGENT_STAKE)) for a in new]
+    )
     _pipelined(backend, [(a, token.functions.approve(p.agents.address, AGENT_STAKE)) for a in new])
     _pipelined(backend, [(a, staking.functions.stake(model_id, AGENT_STAKE)) for a in new])
     if p.agents.pool_size(model_id) != want:

@@ -61,7 +61,7 @@ library IdPool {
         // The virtual swap table: position => index now there. At most k + 1 entries are written.
         uint256[] memory keys = new uint256[](k + 1);
         uint256[] memory values = new uint256[](k + 1);
-        uint256 used;
+        uint256 used = 0;
         if (excludedPlusOne != 0 && excludedPlusOne - 1 != n) {
             // The last member takes the excluded one's place; the draw covers the first n.
             keys[0] = excludedPlusOne - 1;

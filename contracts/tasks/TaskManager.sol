@@ -460,13 +460,12 @@ contract TaskManager is ITaskManager, Ownable2Step, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskManager
     function claim(uint256[] calldata taskIds) external nonReentrant returns (uint256 amount) {
+        uint256 minted = 0;
         if (taskIds.length > 0) {
             uint256 headroom = _headroom();
-            uint256 minted;
             for (uint256 i; i < taskIds.length; ++i) {
                 minted += _payOutDue(taskIds[i], headroom - minted);
             }
-            _mintTo(address(this), minted);
         }
         uint24 id = _agents.idOf(msg.sender);
         amount = _accountRewards[msg.sender] + _agentRewards[id];
@@ -474,6 +473,8 @@ contract TaskManager is ITaskManager, Ownable2Step, ReentrancyGuardTransient {
         delete _accountRewards[msg.sender];
         delete _agentRewards[id];
         emit RewardClaimed(msg.sender, amount);
+        // Every write is done: the block rewards credited above are minted, then paid.
+        _mintTo(address(this), minted);
         _token.safeTransfer(msg.sender, amount);
     }
 

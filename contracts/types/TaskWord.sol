@@ -50,13 +50,13 @@ library TaskWordLib {
     uint256 private constant AGENTS = 112;
 
     /// @dev A fresh word for a task drawn to `count` agents whose ids are packed in `packedIds`.
-    function create(uint256 modelId, bool tolerant_, uint256 packedIds, uint256 count, uint256 deadline_)
+    function create(uint256 modelId_, bool tolerant_, uint256 packedIds, uint256 count, uint256 deadline_)
         internal
         pure
         returns (TaskWord)
     {
         return TaskWord.wrap(
-            modelId | (uint256(ITaskManager.TaskState.Committing) << STATE) | (count << K)
+            modelId_ | (uint256(ITaskManager.TaskState.Committing) << STATE) | (count << K)
                 | (uint256(NO_WINNER) << WINNER) | ((tolerant_ ? uint256(1) : 0) << TOLERANT) | (deadline_ << DEADLINE)
                 | (packedIds << AGENTS)
         );

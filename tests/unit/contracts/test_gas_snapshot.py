@@ -56,3 +56,10 @@ def test_measured_gas_matches_the_snapshot(
 
 def test_measured_happy_path_meets_the_target(measured: dict[str, int]) -> None:
     assert measured["happy_path_total"] <= HAPPY_PATH_TARGET
+
+
+def test_docs_quote_the_snapshot(snapshot: dict[str, int]) -> None:
+    docs = (SNAPSHOT.parents[1] / "docs" / "gas.md").read_text()
+    quoted = [key for key in snapshot if not key.endswith("_x100")]
+    missing = [key for key in quoted if f"{snapshot[key]:,}" not in docs]
+    assert not missing, f"docs/gas.md does not show {missing}: update it from bench/gas.json"
