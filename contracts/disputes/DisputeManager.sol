@@ -227,12 +227,13 @@ contract DisputeManager is IDisputeManager, Ownable2Step, ReentrancyGuardTransie
         if (keccak256(abi.encode(disputeId, msg.sender, vote, salt)) != _ballots[disputeId][verifierId]) {
             revert DisputeManagerSealMismatch(disputeId, msg.sender);
         }
-        if (vote == 0 || (d.tolerant && vote != VOTE_ACCEPT && vote != VOTE_REJECT)) {
+        // The task manager keeps the first 128 bits of each revealed digest: EXACT votes are
+        // counted and compared on the same bits, so those bits may not be all zero.
+        bytes32 counted = d.tolerant ? vote : vote & DIGEST_BITS;
+        if (counted == 0 || (d.tolerant && vote != VOTE_ACCEPT && vote != VOTE_REJECT)) {
             revert DisputeManagerInvalidVote(vote);
         }
-        // The task manager keeps the first 128 bits of each revealed digest: EXACT votes are
-        // counted and compared on the same bits.
-        _reveal(disputeId, d, verifierId, position, d.tolerant ? vote : vote & DIGEST_BITS, deadline);
+        _reveal(disputeId, d, verifierId, position, counted, deadline);
     }
 
     /// @dev Records the vote and counts it; the first reveal after the commit deadline stores the

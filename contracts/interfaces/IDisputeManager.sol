@@ -83,7 +83,8 @@ interface IDisputeManager is IParameters {
     error DisputeManagerNothingToReveal(uint256 disputeId, address member);
     /// @notice The vote and salt do not open `member`'s seal on dispute `disputeId`.
     error DisputeManagerSealMismatch(uint256 disputeId, address member);
-    /// @notice `vote` is not a valid vote on a TOLERANT model (VOTE_ACCEPT or VOTE_REJECT).
+    /// @notice `vote` is not valid: a TOLERANT vote must be VOTE_ACCEPT or VOTE_REJECT; an EXACT
+    /// vote (a digest) must not have its first 128 bits all zero.
     error DisputeManagerInvalidVote(bytes32 vote);
     /// @notice The current phase of dispute `disputeId` closed at `deadline`.
     error DisputeManagerPhaseClosed(uint256 disputeId, uint256 deadline);

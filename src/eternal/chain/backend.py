@@ -20,6 +20,7 @@ from eternal.chain.nonces import NonceTracker
 from eternal.chain.revert_decoding import ErrorRegistry
 from eternal.errors import RpcError
 
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 DEFAULT_GAS_LIMIT = 60_000_000  # per block: big deployments fit on both backends
 DEFAULT_PRIORITY_FEE_WEI = 10**9  # 1 gwei tip; dev chains start with a 1 gwei base fee
 
@@ -55,6 +56,14 @@ class ChainBackend(ABC):
         if self._chain_id is None:
             self._chain_id = int(self._web3_call(lambda: self.w3.eth.chain_id))
         return self._chain_id
+
+    @property
+    def caller(self) -> str:
+        """The `from` of read-only calls that name none: the first key, else the zero address.
+
+        (The in-process chain charges a call's gas to its sender, so it must be funded.)
+        """
+        return self.accounts[0].address if self.accounts else ZERO_ADDRESS
 
     def block_number(self) -> int:
         return int(self._web3_call(lambda: self.w3.eth.block_number))

@@ -183,7 +183,8 @@ def call(
     block: BlockIdentifier = "latest",
 ) -> Any:
     """Run a read-only call; a revert raises the decoded error."""
-    params: TxParams = {"from": cast(Any, sender)} if sender else {}
+    # Always name a sender: without one, web3 asks the node for its accounts on every call.
+    params: TxParams = {"from": cast(Any, sender or backend.caller)}
     with translated_errors(backend, to=function.address):
         return function.call(params, block_identifier=block)
 
