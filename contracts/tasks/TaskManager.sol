@@ -284,7 +284,6 @@ contract TaskManager is ITaskManager, Ownable2Step, ReentrancyGuardTransient {
         TaskState state = w.state();
         if (state == TaskState.Committing && w.commitCount() > 0) {
             // Some agents committed: they get the reveal window before anything is decided.
-            if (block.timestamp <= w.deadline()) revert TaskManagerNotDue(taskId, w.deadline() + 1);
             w = w.withState(TaskState.Revealing).withDeadline(w.deadline() + _params.revealWindow);
             state = TaskState.Revealing;
         }
@@ -323,6 +322,10 @@ contract TaskManager is ITaskManager, Ownable2Step, ReentrancyGuardTransient {
     function _reassign(uint256 taskId, TaskWord w) private returns (bool) {
         (uint256 packedIds, uint256 count) = _agents.drawAgents(w.modelId(), w.k(), Randomness.seed(taskId, 1));
         if (count == 0) return false;
+        // The new agents start with empty commitments (at most three slots).
+        for (uint256 pair; pair < (w.k() + 1) / 2; ++pair) {
+            delete _commitments[taskId][pair];
+        }
         uint256 deadline = block.timestamp + _params.commitWindow;
         _tasks[taskId].word = w.reassigned(packedIds, count, deadline);
         emit TaskAssigned(taskId, _unpack(packedIds, count), 1, deadline);

@@ -5,7 +5,7 @@ from __future__ import annotations
 from eternal.chain.bindings.task_manager import TaskCommitted, TaskState
 from eternal.chain.seals import new_salt, task_seal
 from tests.support.network import HONEST, Network
-from tests.unit.contracts.tasks.helpers import block_time, of_type, reverts
+from tests.unit.contracts.tasks.helpers import block_time, commit, of_type, reverts
 
 
 def _seal(task_id: int, agent_address: str) -> bytes:
@@ -46,8 +46,7 @@ def test_commit_order_is_recorded(network: Network, model: int) -> None:
 
 def test_reveal_phase_opens_when_all_agents_committed(network: Network, model: int) -> None:
     task_id = network.submit(model)
-    network.commit(task_id, 0)
-    network.commit(task_id, 1)
+    commit(network, task_id, 0, 1)
     assert network.task(task_id).state == TaskState.COMMITTING
 
     agent = network.assigned(task_id)[2]
@@ -89,11 +88,9 @@ def test_commit_by_an_address_that_never_staked_is_rejected(network: Network, mo
 
 def test_commit_twice_is_rejected(network: Network, model: int) -> None:
     task_id = network.submit(model)
-    first = network.commit(task_id, 0)
+    (first,) = commit(network, task_id, 0)
     with reverts("TaskManagerAlreadyCommitted", taskId=task_id, agent=first.agent.address):
-        network.protocol.tasks.commit(
-            first.agent, task_id, 0, _seal(task_id, first.agent.address)
-        )
+        network.protocol.tasks.commit(first.agent, task_id, 0, _seal(task_id, first.agent.address))
     assert network.task(task_id).commit_order == (0,)
 
 
@@ -109,7 +106,7 @@ def test_commit_after_deadline_is_rejected(network: Network, model: int) -> None
 def test_commit_once_reveals_opened_is_rejected(network: Network, model: int) -> None:
     # All three committed: the task is Revealing, so even a fresh seal is refused on state.
     task_id = network.submit(model)
-    commitments = network.commit_all(task_id)
+    commitments = commit(network, task_id)
     agent = commitments[0].agent
     with reverts("TaskManagerWrongState", taskId=task_id, state=TaskState.REVEALING):
         network.protocol.tasks.commit(agent, task_id, 0, _seal(task_id, agent.address))
@@ -117,7 +114,7 @@ def test_commit_once_reveals_opened_is_rejected(network: Network, model: int) ->
 
 def test_commit_to_an_accepted_task_is_rejected(network: Network, model: int) -> None:
     task_id = network.submit(model)
-    network.run_to_acceptance(task_id)
+    network.reveal_all(task_id, commit(network, task_id))
     agent = network.assigned(task_id)[0]
     with reverts("TaskManagerWrongState", taskId=task_id, state=TaskState.ACCEPTED):
         network.protocol.tasks.commit(agent, task_id, 0, _seal(task_id, agent.address))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from eternal.chain.bindings.task_manager import TaskAssigned, TaskState, TaskSubmitted
 from eternal.chain.params import EAI
@@ -119,9 +119,7 @@ def test_empty_inline_input_is_rejected(network: Network, model: int) -> None:
 
 def test_inline_input_above_the_limit_is_rejected(network: Network, model: int) -> None:
     with reverts("TaskManagerInputTooLarge", size=MAX_INLINE + 1, max=MAX_INLINE):
-        network.protocol.tasks.submit_prompt(
-            network.users[0], model, b"x" * (MAX_INLINE + 1), FEE
-        )
+        network.protocol.tasks.submit_prompt(network.users[0], model, b"x" * (MAX_INLINE + 1), FEE)
 
 
 def test_inline_input_at_the_limit_is_accepted(network: Network, model: int) -> None:
@@ -163,9 +161,7 @@ def test_submit_by_reference_emits_uri_and_digest(network: Network, model: int) 
 
 def test_submit_by_reference_without_uri_is_rejected(network: Network, model: int) -> None:
     with reverts("TaskManagerEmptyInput"):
-        network.protocol.tasks.submit_prompt_by_ref(
-            network.users[0], model, "", INPUT_DIGEST, FEE
-        )
+        network.protocol.tasks.submit_prompt_by_ref(network.users[0], model, "", INPUT_DIGEST, FEE)
 
 
 def test_submit_by_reference_without_digest_is_rejected(network: Network, model: int) -> None:
