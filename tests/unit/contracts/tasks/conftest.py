@@ -7,9 +7,6 @@ import pytest
 from eternal.chain.params import EAI
 from tests.support.network import Network
 
-# The helpers assert on revert names and arguments: let pytest show the values that differ.
-pytest.register_assert_rewrite("tests.unit.contracts.tasks.helpers")
-
 
 @pytest.fixture
 def model(network: Network) -> int:
