@@ -1,4 +1,4 @@
-"""Dispute moves on top of `tests.support.network`: open a dispute, vote, resolve, and read the money.
+"""Dispute moves on top of `tests.support.network`: open, vote, resolve, and read the money.
 
 A dispute opens either by itself (an EXACT task whose revealed digests differ, `task_with_outputs`)
 or by a challenge (`challenge`). Committees vote with `vote_all(net, dispute_id, votes_by_member)`,
@@ -19,7 +19,7 @@ from eth_account.signers.local import LocalAccount
 
 from eternal.chain import TxResult
 from eternal.chain.bindings import events_of
-from eternal.chain.bindings.dispute_manager import DisputeOpened
+from eternal.chain.bindings.dispute_manager import DisputeOpened, DisputeState
 from eternal.chain.bindings.model_registry import VerificationMode
 from eternal.chain.seals import new_salt, vote_seal
 from tests.support.network import Commitment, Network
@@ -55,10 +55,12 @@ def staked_model(
     agents: int = 3,
     verifiers: int = 8,
     redundancy: int = 3,
+    first_agent: int = 0,
 ) -> Setup:
-    """Registers a model, stakes `agents` agents on it and `verifiers` verifiers."""
+    """Registers a model, stakes `agents` agents on it (from `net.agents[first_agent]` on) and the
+    first `verifiers` verifiers."""
     model_id = net.register_model(mode=mode, redundancy=redundancy)
-    staked_agents = net.stake_agents(model_id, agents)
+    staked_agents = net.stake_agents(model_id, agents, start=first_agent)
     staked_verifiers = net.stake_verifiers(verifiers) if verifiers else []
     return Setup(model_id=model_id, agents=staked_agents, verifiers=staked_verifiers)
 
@@ -85,7 +87,7 @@ def task_with_outputs(
 
 
 def accepted_task(net: Network, model_id: int, digests: Sequence[bytes] | None = None) -> int:
-    """Submits a task and runs it to acceptance (every agent commits and reveals, in index order)."""
+    """Submits a task and runs it to acceptance (every agent commits and reveals, by index)."""
     task_id = net.submit(model_id)
     net.run_to_acceptance(task_id, digests)
     return task_id
@@ -183,8 +185,16 @@ def treasury_balance(net: Network) -> int:
 
 
 def disputes_owe(net: Network) -> int:
-    """Everything the dispute manager still owes: the claimables of every address."""
-    return sum(net.protocol.disputes.claimable(a) for a in net.holders())
+    """What the dispute manager owes its creditors. Only verifiers (challengers and committee
+    members) are ever owed, so a credit to anyone else shows as a balance above this sum."""
+    return sum(net.protocol.disputes.claimable(v.address) for v in net.verifiers)
+
+
+def open_bonds(net: Network) -> int:
+    """The bonds of the disputes not resolved yet, which the dispute manager holds for now."""
+    disputes = net.protocol.disputes
+    views = (disputes.dispute(i) for i in range(1, disputes.dispute_count() + 1))
+    return sum(v.bond for v in views if v.state != DisputeState.RESOLVED)
 
 
 def disputes_balance(net: Network) -> int:
@@ -233,7 +243,7 @@ def expected_split(
     return Split(challenger, per_voter, slashed + bond - challenger - per_voter * voters)
 
 
-# ---------------------------------------------------------------------- tasks
+# ---------------------------------------------------------------------- tasks and ids
 
 
 def commit_in_order(

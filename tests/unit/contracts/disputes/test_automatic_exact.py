@@ -4,8 +4,6 @@ wins the task; without one, the user is refunded."""
 
 from __future__ import annotations
 
-import pytest
-
 from eternal.chain.bindings import events_of
 from eternal.chain.bindings.agent_staking import AgentStatus
 from eternal.chain.bindings.dispute_manager import (
@@ -17,8 +15,7 @@ from eternal.chain.bindings.dispute_manager import (
     Verdict,
     VoteRevealed,
 )
-from eternal.chain.bindings.model_registry import VerificationMode
-from eternal.chain.bindings.task_manager import TaskFinalized, TaskRefunded, TaskState
+from eternal.chain.bindings.task_manager import TaskFinalized, TaskState
 from eternal.chain.params import EAI
 from eternal.chain.seals import digest_prefix
 from tests.support.disputes import (
@@ -29,12 +26,11 @@ from tests.support.disputes import (
     by_position,
     commit_in_order,
     committee,
-    task_with_outputs,
     everyone,
     expected_split,
     fraud_slash,
     opened,
-    staked_model,
+    task_with_outputs,
     treasury_balance,
     verifier_stake,
     vote_and_resolve,
@@ -46,7 +42,9 @@ ZERO_ADDRESS = "0x" + "00" * 20
 AGENT_STAKE = 100 * EAI
 
 
-def test_mismatch_opens_a_dispute_without_challenger_or_bond(network: Network, exact: Setup) -> None:
+def test_mismatch_opens_a_dispute_without_challenger_or_bond(
+    network: Network, exact: Setup
+) -> None:
     task_id, _, last_reveal = task_with_outputs(network, exact.model_id, [HONEST, HONEST, WRONG])
 
     event = opened(last_reveal)
@@ -143,30 +141,6 @@ def test_wrong_first_committer_is_convicted_and_the_first_honest_committer_wins(
     assert network.protocol.tasks.claimable(cheat.address) == 0
 
 
-@pytest.mark.parametrize("verifiers", [0, 2])
-def test_too_few_verifiers_refund_the_task_and_slash_nobody(
-    network: Network, verifiers: int
-) -> None:
-    setup = staked_model(network, verifiers=verifiers)
-    user = network.users[0]
-    before = balance(network, user.address)
-
-    task_id, commits, last_reveal = task_with_outputs(
-        network, setup.model_id, [HONEST, HONEST, WRONG]
-    )
-
-    fee = network.protocol.registry.terms(setup.model_id).fee
-    assert events_of(last_reveal, DisputeOpened) == ()
-    (refunded,) = events_of(last_reveal, TaskRefunded)
-    assert (refunded.task_id, refunded.user, refunded.amount) == (task_id, user.address, fee)
-    assert balance(network, user.address) == before
-    assert network.task(task_id).state == TaskState.REFUNDED
-    assert network.protocol.disputes.dispute_count() == 0
-    for c in commits:
-        info = network.protocol.agents.agent_info(c.agent.address)
-        assert (info.stake, info.status, info.locks) == (AGENT_STAKE, AgentStatus.ACTIVE, 0)
-
-
 def test_votes_are_counted_on_the_first_128_bits_of_the_digest(
     network: Network, exact: Setup
 ) -> None:
@@ -238,11 +212,10 @@ def test_split_committee_refunds_the_task_and_slashes_nobody(
         assert agent_stake(network, c.agent) == AGENT_STAKE
 
 
-def test_tolerant_outputs_that_differ_are_accepted_without_dispute(network: Network) -> None:
-    setup = staked_model(network, mode=VerificationMode.TOLERANT)
-    task_id, _, last_reveal = task_with_outputs(
-        network, setup.model_id, [HONEST, HONEST, WRONG]
-    )
+def test_tolerant_outputs_that_differ_are_accepted_without_dispute(
+    network: Network, tolerant: Setup
+) -> None:
+    task_id, _, last_reveal = task_with_outputs(network, tolerant.model_id, [HONEST, HONEST, WRONG])
 
     assert events_of(last_reveal, DisputeOpened) == ()
     assert network.task(task_id).state == TaskState.ACCEPTED
