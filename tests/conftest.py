@@ -1,8 +1,9 @@
-"""Shared fixtures: chains to test against and the Probe test contract.
+"""Shared fixtures: chains to test against, deployed networks, and the Probe test contract.
 
 `embedded_chain`: a fresh in-process chain per test (~40 ms). `anvil_chain`: a connection to
 one anvil process per test session, reverted to a snapshot after each test; skipped when the
-anvil binary is missing.
+anvil binary is missing. `network` / `anvil_network`: the protocol deployed once per session on
+either chain (tests/support/network.py), reverted to that state after each test.
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Shared test helpers assert too: rewrite them (before they are imported) so that pytest shows
+# the values that differ.
+pytest.register_assert_rewrite(
+    "tests.support",
+    "tests.unit.contracts.tasks.helpers",
+    "tests.unit.contracts.staking.helpers",
+)
 
 from eternal.chain import AnvilProcess, Artifact, ChainBackend, RpcChain, find_anvil, read_artifact
 from eternal.chain.contracts import contract_at, deploy
