@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine
 
 from eternal.chain import TxResult
-from eternal.chain.bindings import ContractEvent
+from eternal.chain.bindings import AgentStaking, ContractEvent, VerifierRegistry
 from eternal.chain.bindings._runtime import ContractBinding
 from eternal.chain.bindings.agent_staking import AgentStatus
 from eternal.chain.bindings.dispute_manager import DisputeState
@@ -35,7 +35,7 @@ from eternal.chain.bindings.model_registry import VerificationMode
 from eternal.chain.bindings.task_manager import TaskState
 from eternal.chain.bindings.verifier_registry import VerifierStatus
 from eternal.chain.embedded import EmbeddedChain
-from eternal.chain.params import EAI
+from eternal.chain.params import EAI, ProtocolParams
 from eternal.chain.seals import task_seal, vote_seal
 from eternal.chain.transactions import call
 from eternal.errors import ContractError, TransactionFailed
@@ -90,7 +90,10 @@ class Base:
 @cache
 def base() -> Base:
     chain = deterministic_chain(2 + USERS + AGENTS + VERIFIERS)
-    net = Network.create(chain, users=USERS, agents=AGENTS, verifiers=VERIFIERS)
+    dev = ProtocolParams.dev()
+    # The shortest redundancy window (10 settled tasks): long runs see k move both ways.
+    params = replace(dev, tasks=replace(dev.tasks, redundancy_window=10))
+    net = Network.create(chain, params, users=USERS, agents=AGENTS, verifiers=VERIFIERS)
     p = net.protocol
     exact = net.register_model(fee=10 * EAI, min_stake=100 * EAI, redundancy=3)
     # An odd fee: its shares do not divide evenly, the treasury takes the rounding.
@@ -126,16 +129,14 @@ def base() -> Base:
     )
 
 
-def _some_in_drawn_order(
+def some_in_drawn_order(
     data: st.DataObject, moves: Sequence[Any], shows: st.SearchStrategy[bool]
 ) -> list[Any]:
     """Up to MAX_MOVES of `moves` in a drawn order, each kept when `shows` says so. The order
     comes from one drawn seed: a permutation would draw one choice per move, and a long example
     would run out of Hypothesis' choice budget (it then ends early)."""
-    seed = data.draw(st.integers(0, 2**16 - 1), label="order")
-    ordered = sorted(moves, key=lambda move: keccak(seed.to_bytes(2, "big") + repr(move).encode()))[
-        :MAX_MOVES
-    ]
+    seed = data.draw(st.integers(0, 2**16 - 1), label="order").to_bytes(2, "big")
+    ordered = sorted(moves, key=lambda move: keccak(seed + repr(move).encode()))[:MAX_MOVES]
     kept = data.draw(
         st.lists(shows, min_size=len(ordered), max_size=len(ordered)), label="shows up"
     )
@@ -594,7 +595,7 @@ class ProtocolHarness(RuleBasedStateMachine):
                 STATS["kept in the pool"] += 1
                 return
             outcome = self.model.verifier_unstake(ts, who)
-            registry: ContractBinding[Any] = self.p.verifiers
+            registry: AgentStaking | VerifierRegistry = self.p.verifiers
         else:
             if (
                 who.status == AgentStatus.ACTIVE
@@ -607,7 +608,7 @@ class ProtocolHarness(RuleBasedStateMachine):
         if isinstance(outcome, Revert):
             self._reverts(outcome, registry, "unstake()", (), who.account)
             return
-        self._transact(lambda: registry._send(who.account, "unstake()", ()), lambda events: outcome)
+        self._transact(lambda: registry.unstake(who.account), lambda events: outcome)
         if isinstance(who, VerifierRecord):
             error = self.model.verifier_withdraw_error(self.ts, who)
         else:
@@ -627,7 +628,7 @@ class ProtocolHarness(RuleBasedStateMachine):
             keys = self.model.verifier_withdraw(who)
         else:
             keys = self.model.agent_withdraw(who)
-        self._transact(lambda: registry._send(who.account, "withdraw()", ()), lambda events: keys)
+        self._transact(lambda: registry.withdraw(who.account), lambda events: keys)
 
     def _verifier_stake(self, ts: int, v: VerifierRecord, salt: int) -> None:
         if v.status != VerifierStatus.NONE:

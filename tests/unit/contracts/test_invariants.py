@@ -1,25 +1,26 @@
-"""The protocol's invariants (docs: PROTOCOL.md "Invariants"), under random sequences of actions.
+"""The protocol's invariants (PROTOCOL.md, "Invariants") under random sequences of actions.
 
-One network is deployed per test session (tests/support/fast_chain.deterministic_chain: same
-blocks, same draws on every run) with two models, EXACT and TOLERANT, six agents staked on each
-(four honest, two dishonest that agree on a forged output), eight verifiers (seven honest, one
-contrarian that always votes against the truth) and three users. Every Hypothesis example
-reverts the chain to that snapshot, so examples cost no deployment.
+A Hypothesis state machine over one deployed network (tests/support/stateful.py): two models,
+EXACT and TOLERANT, six agents staked on each (four honest, two dishonest that agree on a forged
+output), eight verifiers (seven honest, one contrarian that votes against the truth), three
+users. The chain is deterministic (same blocks, same draws on every run) and every example
+starts from the same snapshot, so an example costs no deployment and replays bit for bit.
 
-Each rule is one step: a user submits a prompt; assigned agents commit (honest ones the task's
-true digest, dishonest ones the forgery) or do not show up; they reveal or stay silent (one
-attempt may first try to open its seal with another digest); anyone finalizes or claims a batch
-of due tasks; a verifier challenges an accepted output, rightly or not; committee members commit
-and reveal votes or stay lazy; anyone resolves a dispute; time jumps by seconds, past a window,
-past a penalty or past the unbonding period; agents unstake and try to withdraw at once (it must
-fail with the exact error), withdraw later, rejoin or stake again; housekeeping (model income,
-treasury sweep, fee collection and heartbeats, epoch rewards and sweeps, dispute claims).
+Rules (one step each): users submit prompts; assigned agents commit (honest: the true digest;
+dishonest: the forgery) or do not show up, then reveal or stay silent (one may first try to open
+its seal with another digest); verifiers challenge accepted outputs, rightly or not, in their
+window or not; committee members commit and reveal votes, or stay lazy; a keeper finalizes due
+tasks and resolves due disputes, or winners claim their due tasks in one batch; anyone finalizes,
+resolves or claims anything (must fail exactly when it is not due); time passes to the next
+deadline or by a fixed jump (past the windows, a penalty, the unbonding period); agents and
+verifiers unstake and try to withdraw at once (must fail with the exact error), withdraw later,
+rejoin or stake again; housekeeping (model income, treasury sweep, fee collection, heartbeats,
+epoch rewards and sweeps, dispute credits).
 
-The machine's model (tests/support/reference.Reference) says, before every call, whether it must
-revert and with which custom error and arguments (failing calls are simulated on the pending
-block, so nothing is mined), and after it, the exact multiset of events it must have emitted.
-tests/support/ledger.Ledger keeps every contract's books from the events; Conduct pairs every
-punishment with its cause. After EVERY step:
+Before every call the reference model (tests/support/reference) says whether it must revert, and
+with which custom error and arguments (failing calls are simulated on the pending block: nothing
+is mined); after it, the exact multiset of events it must have emitted. tests/support/ledger.py
+keeps every contract's books from the events. After EVERY step:
 
 1. supply conservation: every dev account's and every protocol contract's EAI add up to the
    total supply, to the wei;
@@ -28,17 +29,19 @@ punishment with its cause. After EVERY step:
 3. solvency: each contract holds exactly its books (TaskManager: open escrows + reward credits +
    model income + accrued treasury and verifier fees; AgentStaking: agent stakes;
    VerifierRegistry: verifier stakes + unclaimed epoch fees; DisputeManager: open bonds + credits;
-   Treasury: what it was sent), and the views of everything the step touched agree with the books;
+   Treasury: what it was sent), and the views of everything the step touched say the same;
 4. a task settles (TaskFinalized or TaskRefunded) at most once, and its state only moves forward
    (None < Committing < Revealing < Accepted < Disputed < Finalized | Refunded; the one way back
-   is a reassignment, Committing or Revealing -> Committing with the attempt going 0 -> 1);
+   is a reassignment: Committing or Revealing -> Committing, the attempt going 0 -> 1);
 5. punishments are earned: an honest agent is never slashed; every AgentPenalized answers a
-   TaskMissed of an agent that was assigned and did not reveal; every NonVoterPenalized names a
-   member that did not reveal a vote.
+   TaskMissed of an agent that was assigned and did not reveal; every NonVoterPenalized (and its
+   VerifierPenalized) names a member that did not reveal a vote.
 
-Steps: `STATEFUL_STEPS` (default 30) rules per example, `STATEFUL_EXAMPLES` (default 10) examples:
-10 x 30 = 300 steps in the default run (CI included). The test prints how many steps ran and
-how often each outcome was reached. With `CI` set the run is derandomized, without database.
+Steps: `STATEFUL_EXAMPLES` (default 10) examples of up to `STATEFUL_STEPS` (default 35) steps;
+Hypothesis may end an example early (one in ten, about), so the default run executes 300 steps or
+more. The test reports how many ran and how often each outcome was reached (pytest -s is not
+needed); `--hypothesis-show-statistics` lists the same outcomes as events. With `CI` set the run
+is derandomized and uses no example database. `STATEFUL_TRACE=1` prints every step.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ from tests.support.stateful import (
     USERS,
     VERIFIERS,
     ProtocolHarness,
-    _some_in_drawn_order,
+    some_in_drawn_order,
 )
 
 pytestmark = pytest.mark.slow
@@ -123,7 +126,7 @@ class ProtocolMachine(ProtocolHarness):
         """Assigned agents whose commit window is open commit, or do not show up, in a drawn
         order: honest ones the task's true digest, dishonest ones the forgery they agree on."""
         self._step("agents_commit")
-        for task_id, index in _some_in_drawn_order(data, self._agent_moves("commit"), SHOWS):
+        for task_id, index in some_in_drawn_order(data, self._agent_moves("commit"), SHOWS):
             task = self.model.tasks[task_id]
             self.checked_tasks.add(task_id)
             if self.model.can_commit(self.ts, task, index):
@@ -137,7 +140,7 @@ class ProtocolMachine(ProtocolHarness):
         which must fail. The last reveal of a task resolves it."""
         self._step("agents_reveal")
         tamper = data.draw(st.booleans(), label="tamper")
-        for task_id, index in _some_in_drawn_order(data, self._agent_moves("reveal"), SHOWS):
+        for task_id, index in some_in_drawn_order(data, self._agent_moves("reveal"), SHOWS):
             task = self.model.tasks[task_id]
             self.checked_tasks.add(task_id)
             if self.model.can_reveal(self.ts, task, index):
@@ -160,7 +163,7 @@ class ProtocolMachine(ProtocolHarness):
         """Committee members whose commit window is open commit their vote, or stay lazy.
         Honest members vote what they computed; the contrarian votes against the truth."""
         self._step("committee_commits")
-        for dispute_id, member in _some_in_drawn_order(data, self._member_moves("commit"), VOTES):
+        for dispute_id, member in some_in_drawn_order(data, self._member_moves("commit"), VOTES):
             d = self.model.disputes[dispute_id]
             if self.model.can_commit_vote(self.ts, d, member):
                 self._commit_vote(d, member)
@@ -171,7 +174,7 @@ class ProtocolMachine(ProtocolHarness):
         """Committee members that committed reveal their vote, or stay lazy (and will pay the
         non-participation penalty)."""
         self._step("committee_reveals")
-        for dispute_id, member in _some_in_drawn_order(data, self._member_moves("reveal"), VOTES):
+        for dispute_id, member in some_in_drawn_order(data, self._member_moves("reveal"), VOTES):
             d = self.model.disputes[dispute_id]
             if self.model.can_reveal_vote(self.ts, d, member):
                 self._reveal_vote(d, member)
@@ -184,7 +187,7 @@ class ProtocolMachine(ProtocolHarness):
         challenge window claims it with all its other due tasks, in one batch; a keeper
         resolves a dispute."""
         self._step("keeper")
-        for kind, item in _some_in_drawn_order(data, self._due(), SHOWS):
+        for kind, item in some_in_drawn_order(data, self._due(), SHOWS):
             if kind == "task" and self.model.finalize_error(self.ts, item) is None:
                 task = self.model.tasks[item]
                 if task.state == TaskState.ACCEPTED and data.draw(BY_WINNER, label="by winner"):
