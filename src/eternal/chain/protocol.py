@@ -7,7 +7,7 @@ Nodes, the SDK, the CLI and the tests all start here:
 
 Each contract is a generated binding (`eternal.chain.bindings`): typed methods, structs, enums
 and event dataclasses. What needs several contracts at once lives here: decoding every event of
-a transaction, and the token balance sheet used to check supply conservation.
+a transaction.
 """
 
 from __future__ import annotations
@@ -90,8 +90,3 @@ class Protocol:
         for contract in self.contracts():
             found.extend(contract.events(result))
         return tuple(sorted(found, key=lambda event: event.log_index))
-
-    def contract_balances(self) -> dict[str, int]:
-        """EAI held by each protocol contract, by contract name."""
-        addresses = self.deployment.contract_addresses()
-        return {name: self.token.balance_of(address) for name, address in addresses.items()}
