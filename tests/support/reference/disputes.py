@@ -19,29 +19,17 @@ from tests.support.reference.records import (
     ZERO_WORD,
     DisputeRecord,
     Key,
+    ReferenceState,
     Revert,
     TaskRecord,
     VerifierRecord,
 )
 
 if TYPE_CHECKING:
-    from eternal.chain.params import ProtocolParams
-    from tests.support.ledger import Ledger
-    from tests.support.reference.records import AgentRecord, ModelRecord
+    pass
 
 
-class DisputeRules:
-    # Set by Reference.__init__.
-    p: ProtocolParams
-    ledger: Ledger
-    contracts: dict[str, str]
-    cap: int
-    models: dict[int, ModelRecord]
-    agents: dict[int, AgentRecord]
-    verifiers: dict[int, VerifierRecord]
-    tasks: dict[int, TaskRecord]
-    disputes: dict[int, DisputeRecord]
-
+class DisputeRules(ReferenceState):
     def challenge_error(
         self, ts: int, verifier: VerifierRecord, task: TaskRecord, accused: int
     ) -> Revert | None:

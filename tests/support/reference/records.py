@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_account.signers.local import LocalAccount
 
@@ -18,6 +18,10 @@ from eternal.chain.bindings.agent_staking import AgentStatus
 from eternal.chain.bindings.dispute_manager import DisputeState, Verdict
 from eternal.chain.bindings.task_manager import TaskState
 from eternal.chain.bindings.verifier_registry import VerifierStatus
+
+if TYPE_CHECKING:
+    from eternal.chain.params import ProtocolParams
+    from tests.support.ledger import Ledger
 
 BPS = 10_000
 NO_WINNER = 7
@@ -147,3 +151,17 @@ class DisputeRecord:
 
     def revealed_by(self, member: int) -> bool:
         return any(m == member for m, _ in self.reveals)
+
+
+class ReferenceState:
+    """What the rule mixins (tasks, disputes, staking) share; set by `Reference.__init__`."""
+
+    p: ProtocolParams
+    ledger: Ledger
+    contracts: dict[str, str]
+    cap: int
+    models: dict[int, ModelRecord]
+    agents: dict[int, AgentRecord]
+    verifiers: dict[int, VerifierRecord]
+    tasks: dict[int, TaskRecord]
+    disputes: dict[int, DisputeRecord]

@@ -6,26 +6,13 @@ from typing import TYPE_CHECKING
 
 from eternal.chain.bindings.agent_staking import AgentStatus
 from eternal.chain.bindings.verifier_registry import VerifierStatus
-from tests.support.reference.records import AgentRecord, Key, Revert, VerifierRecord
+from tests.support.reference.records import AgentRecord, Key, ReferenceState, Revert, VerifierRecord
 
 if TYPE_CHECKING:
-    from eternal.chain.params import ProtocolParams
-    from tests.support.ledger import Ledger
-    from tests.support.reference.records import DisputeRecord, ModelRecord, TaskRecord
+    pass
 
 
-class StakingRules:
-    # Set by Reference.__init__.
-    p: ProtocolParams
-    ledger: Ledger
-    contracts: dict[str, str]
-    cap: int
-    models: dict[int, ModelRecord]
-    agents: dict[int, AgentRecord]
-    verifiers: dict[int, VerifierRecord]
-    tasks: dict[int, TaskRecord]
-    disputes: dict[int, DisputeRecord]
-
+class StakingRules(ReferenceState):
     def collect_fees(self, ts: int) -> list[Key]:
         amount = self.ledger.verifier_fees
         if amount == 0:

@@ -17,27 +17,16 @@ from tests.support.reference.records import (
     ZERO_WORD,
     AgentRecord,
     Key,
+    ReferenceState,
     Revert,
     TaskRecord,
 )
 
 if TYPE_CHECKING:
-    from eternal.chain.params import ProtocolParams
-    from tests.support.ledger import Ledger
-    from tests.support.reference.records import DisputeRecord, ModelRecord, VerifierRecord
+    pass
 
 
-class TaskRules:
-    # Set by Reference.__init__.
-    p: ProtocolParams
-    ledger: Ledger
-    contracts: dict[str, str]
-    cap: int
-    models: dict[int, ModelRecord]
-    agents: dict[int, AgentRecord]
-    verifiers: dict[int, VerifierRecord]
-    tasks: dict[int, TaskRecord]
-    disputes: dict[int, DisputeRecord]
+class TaskRules(ReferenceState):
     # Helpers (Reference) and dispute rules (DisputeRules) are reached through `self`.
 
     def submit_error(self, model_id: int) -> Revert | None:
