@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from eth_account.signers.local import LocalAccount
 
@@ -99,6 +100,26 @@ def challenge(
     """`challenger` disputes agent index `accused_index`'s output; returns the dispute id."""
     result = net.protocol.disputes.challenge(challenger, task_id, accused_index)
     return opened(result).dispute_id, result
+
+
+class WinnerChallenge(NamedTuple):
+    fee: int
+    task_id: int
+    winner_index: int
+    winner: LocalAccount
+    challenger: LocalAccount
+    dispute_id: int
+
+
+def challenge_winner(net: Network, model_id: int) -> WinnerChallenge:
+    """Runs a task of `model_id` to acceptance, then verifier 0 challenges its winner's output."""
+    fee = net.protocol.registry.terms(model_id).fee
+    task_id = accepted_task(net, model_id)
+    winner_index = net.task(task_id).winner_index
+    winner = net.assigned(task_id)[winner_index]
+    challenger = net.verifiers[0]
+    dispute_id, _ = challenge(net, challenger, task_id, winner_index)
+    return WinnerChallenge(fee, task_id, winner_index, winner, challenger, dispute_id)
 
 
 # ---------------------------------------------------------------------- voting

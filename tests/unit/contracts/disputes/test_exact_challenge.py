@@ -15,6 +15,7 @@ from tests.support.disputes import (
     agent_id,
     agent_stake,
     challenge,
+    challenge_winner,
     committee,
     everyone,
     expected_split,
@@ -81,12 +82,7 @@ def test_colluding_agents_are_all_convicted_and_the_challenger_takes_the_winner_
 def test_confirmed_output_forfeits_part_of_the_bond_and_pays_the_winner(
     network: Network, exact: Setup
 ) -> None:
-    fee = network.protocol.registry.terms(exact.model_id).fee
-    task_id = accepted_task(network, exact.model_id)
-    winner_index = network.task(task_id).winner_index
-    winner = network.assigned(task_id)[winner_index]
-    challenger = network.verifiers[0]
-    dispute_id, _ = challenge(network, challenger, task_id, winner_index)
+    fee, task_id, _, winner, challenger, dispute_id = challenge_winner(network, exact.model_id)
     treasury_before = treasury_balance(network)
 
     result = vote_and_resolve(network, dispute_id, everyone(network, dispute_id, HONEST))

@@ -22,6 +22,7 @@ from tests.support.disputes import (
     balance,
     by_position,
     challenge,
+    challenge_winner,
     committee,
     everyone,
     expected_split,
@@ -104,12 +105,7 @@ def test_guilty_slashes_the_winner_and_rewards_the_challenger(
 def test_innocent_costs_the_challenger_part_of_its_bond_and_pays_the_winner(
     network: Network, tolerant: Setup
 ) -> None:
-    fee = network.protocol.registry.terms(tolerant.model_id).fee
-    task_id = accepted_task(network, tolerant.model_id)
-    winner_index = network.task(task_id).winner_index
-    winner = network.assigned(task_id)[winner_index]
-    challenger = network.verifiers[0]
-    dispute_id, _ = challenge(network, challenger, task_id, winner_index)
+    fee, task_id, _, winner, challenger, dispute_id = challenge_winner(network, tolerant.model_id)
     members = committee(network, dispute_id)
     treasury_before = treasury_balance(network)
 
@@ -141,12 +137,7 @@ def test_innocent_costs_the_challenger_part_of_its_bond_and_pays_the_winner(
 def test_split_vote_is_inconclusive_returns_the_bond_and_pays_the_winner(
     network: Network, tolerant: Setup
 ) -> None:
-    fee = network.protocol.registry.terms(tolerant.model_id).fee
-    task_id = accepted_task(network, tolerant.model_id)
-    winner_index = network.task(task_id).winner_index
-    winner = network.assigned(task_id)[winner_index]
-    challenger = network.verifiers[0]
-    dispute_id, _ = challenge(network, challenger, task_id, winner_index)
+    fee, task_id, _, winner, challenger, dispute_id = challenge_winner(network, tolerant.model_id)
     treasury_before = treasury_balance(network)
 
     votes = [VOTE_REJECT, VOTE_REJECT, VOTE_REJECT, VOTE_ACCEPT, VOTE_ACCEPT]
