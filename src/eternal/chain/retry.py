@@ -1,7 +1,8 @@
 """Retry policy for RPC faults: bounded attempts with exponential backoff.
 
-Only transport faults (connection refused, timeouts, overloaded node) are retried; a revert or
-a JSON-RPC error answer is a real answer and is never retried.
+Only transport faults (connection refused, timeouts, overloaded node) and anvil's pruned-state
+race (`rpc._lost_a_pruning_race`) are retried; a revert or any other JSON-RPC error answer is a
+real answer and is never retried.
 """
 
 from __future__ import annotations

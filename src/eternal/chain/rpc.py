@@ -26,7 +26,8 @@ _RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 
 
 class RetryingHTTPProvider(HTTPProvider):
-    """HTTPProvider that retries connection faults, timeouts and overload answers.
+    """HTTPProvider that retries connection faults, timeouts, overload answers and anvil's
+    pruned-state race.
 
     Every method is retried, eth_sendRawTransaction included: resending the same signed bytes
     cannot send twice. Once the policy's attempts are spent, raises RpcError.
@@ -50,7 +51,7 @@ class RetryingHTTPProvider(HTTPProvider):
         while True:
             attempt += 1
             try:
-                return super().make_request(method, params)
+                response = super().make_request(method, params)
             except (requests.ConnectionError, requests.Timeout, requests.HTTPError) as exc:
                 delay = next(delays, None) if _is_transient(exc) else None
                 if delay is None:
@@ -60,6 +61,19 @@ class RetryingHTTPProvider(HTTPProvider):
                         attempts=attempt,
                     ) from exc
                 time.sleep(delay)
+                continue
+            if _lost_a_pruning_race(response) and (delay := next(delays, None)) is not None:
+                time.sleep(delay)
+                continue
+            return response
+
+
+def _lost_a_pruning_race(response: RPCResponse) -> bool:
+    """anvil --prune-history keeps only the newest state: a call it pinned to the head just as
+    another transaction mined the next block fails with BlockOutOfRangeError. Asked again, it
+    reads the new head, so this one JSON-RPC error is transient."""
+    error = response.get("error")
+    return isinstance(error, dict) and "BlockOutOfRangeError" in str(error.get("message", ""))
 
 
 def _is_transient(exc: requests.RequestException) -> bool:

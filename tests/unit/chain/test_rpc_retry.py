@@ -124,3 +124,16 @@ def test_client_errors_are_not_retried(scripted_node: Any) -> None:
     with RpcChain(node.url, [], retry=FAST) as chain, pytest.raises(RpcError) as raised:
         chain.block_number()
     assert (node.hits, raised.value.attempts) == (1, 1)
+
+
+def test_anvil_pruned_state_race_is_asked_again(scripted_node: Any) -> None:
+    pruned = {
+        "error": {
+            "code": -32602,
+            "message": "BlockOutOfRangeError: block height is 51 but requested was 50",
+        }
+    }
+    node = scripted_node([(200, pruned), (200, {"result": "0x20"})])
+    with RpcChain(node.url, [], retry=FAST) as chain:
+        assert chain.block_number() == 32
+    assert node.hits == 2

@@ -1,0 +1,5 @@
+"""`python -m eternal`: the `eternal` command, for environments without the console script."""
+
+from eternal.cli.app import main
+
+main()

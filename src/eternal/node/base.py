@@ -1,0 +1,94 @@
+"""What the agent and the verifier share: identity, clock, log following, guarded sends."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from eth_account.signers.local import LocalAccount
+
+from eternal.chain.bindings import ContractEvent
+from eternal.chain.protocol import Protocol
+from eternal.chain.transactions import TxResult
+from eternal.errors import ContractError, EternalError
+from eternal.node.follower import LogFollower
+from eternal.node.metrics import NodeMetrics
+from eternal.node.state import NodeState
+
+MAX_ALLOWANCE = 2**256 - 1
+
+
+class NodeError(EternalError):
+    """A node cannot start or go on (wrong stake, wrong model, account not funded, ...)."""
+
+
+class NodeBase:
+    name = "node"
+
+    def __init__(
+        self,
+        protocol: Protocol,
+        account: LocalAccount,
+        state: NodeState,
+        metrics: NodeMetrics,
+        *,
+        log_range: int = 2_000,
+    ) -> None:
+        self.protocol = protocol
+        self.account = account
+        self.state = state
+        self.metrics = metrics
+        self.log = logging.getLogger(f"eternal.{self.name}.{account.address[:10]}")
+        p = protocol
+        self.follower = LogFollower(
+            p,
+            state,
+            (p.tasks, p.disputes, p.agents, p.verifiers),
+            name=self.name,
+            log_range=log_range,
+        )
+
+    @property
+    def address(self) -> str:
+        return str(self.account.address)
+
+    def now(self) -> int:
+        """The timestamp the next block will have, near enough: blocks carry wall-clock time
+        on a live chain, and a dev chain moved forward carries its own (later) time."""
+        return max(self.protocol.backend.latest_timestamp(), int(time.time()))
+
+    def follow(self, handle: Callable[[ContractEvent], None]) -> None:
+        """Hand every new event to `handle`, moving the cursor after each handled range."""
+        while (batch := self.follower.poll()) is not None:
+            for event in batch.events:
+                handle(event)
+            self.follower.advance(batch)
+
+    def send(
+        self, function: str, action: Callable[[], TxResult], *, tolerate: Iterable[str] = ()
+    ) -> TxResult | ContractError:
+        """Send a transaction; a revert named in `tolerate` is returned instead of raised
+        (it means another node, or our previous life, already did it or it is too late)."""
+        try:
+            result = action()
+        except ContractError as exc:
+            if exc.name in set(tolerate):
+                self.log.info("%s: %s", function, exc)
+                return exc
+            self.metrics.errors.labels(kind=exc.name).inc()
+            raise
+        self.metrics.transactions.labels(function=function).inc()
+        return result
+
+    def ensure_allowance(self, spender: str, needed: int) -> None:
+        token = self.protocol.token
+        if token.allowance(self.address, spender) < needed:
+            self.send("approve", lambda: token.approve(self.account, spender, MAX_ALLOWANCE))
+
+    def require_balance(self, needed: int, purpose: str) -> None:
+        balance = self.protocol.token.balance_of(self.address)
+        if balance < needed:
+            raise NodeError(
+                f"{self.address} holds {balance / 1e18:g} EAI, {needed / 1e18:g} needed {purpose}"
+            )
