@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 ARTIFACTS := src/eternal/chain/artifacts
 PYTEST_ARGS ?= -q -n 2
 PYTEST_FAST_ARGS ?= -q -m "not slow" tests/unit
-RUFF_PATHS ?= src tests bench scripts
+RUFF_PATHS ?= src tests bench scripts examples
 
 # Stamps: `make install` does nothing when they are newer than what they were installed from.
 VENV_STAMP := $(VENV)/.eternal-installed
@@ -23,7 +23,7 @@ NODE_STAMP := node_modules/.package-lock.json
 .PHONY: help install contracts contracts-check test test-fast lint gas demo clean distclean
 
 help:
-	@echo "make install          .venv with eternal[dev] (editable) and node_modules (npm ci)"
+	@echo "make install          .venv with eternal[dev,examples] (editable) and node_modules (npm ci)"
 	@echo "make demo             run the whole network locally"
 	@echo "make test             all tests (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "make test-fast        unit tests only, no slow ones"
@@ -39,8 +39,8 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV_STAMP): pyproject.toml | $(PY)
-	@echo "pip install -e '.[dev]' into $(VENV) (log: $(VENV)/install.log)"
-	@$(PY) -m pip install -e ".[dev]" >$(VENV)/install.log 2>&1 \
+	@echo "pip install -e '.[dev,examples]' into $(VENV) (log: $(VENV)/install.log)"
+	@$(PY) -m pip install -e ".[dev,examples]" >$(VENV)/install.log 2>&1 \
 		|| { tail -n 40 $(VENV)/install.log >&2; echo "make install: pip install failed" >&2; exit 1; }
 	@touch $@
 

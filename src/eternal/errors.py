@@ -1,19 +1,56 @@
 """Eternal's exceptions: one root, one branch per package.
 
     EternalError
-     └── ChainError                   eternal.chain: talking to a chain
-          ├── RpcError                node unreachable or timed out (after the bounded
-          │                           retries), or a JSON-RPC error that is not a revert
-          ├── NodeStartError          a local node (anvil) did not start or answer
-          ├── ArtifactError           a compiled contract artifact is missing or malformed
-          └── TransactionFailed       a transaction or call reverted; `.data` is the raw
-               │                      revert data, `.tx_hash` the mined transaction if any
-               ├── ContractError      a custom error decoded with our ABIs:
-               │                      `.contract`, `.name`, `.args` (dict, declaration order)
-               ├── RevertedWithReason Error(string): `.reason`
-               └── Panic              Panic(uint256): `.code`, `.meaning`
+     ├── ChainError                   eternal.chain: talking to a chain
+     │    ├── RpcError                node unreachable or timed out (after the bounded
+     │    │                           retries), or a JSON-RPC error that is not a revert
+     │    ├── NodeStartError          a local node (anvil) did not start or answer
+     │    ├── ArtifactError           a compiled contract artifact is missing or malformed
+     │    ├── ChainMismatch           the node's chain id is not the deployment's
+     │    ├── InvalidAddress          text that is not an Ethereum address
+     │    └── TransactionFailed       a transaction or call reverted; `.data` is the raw
+     │         │                      revert data, `.tx_hash` the mined transaction if any
+     │         ├── ContractError      a custom error decoded with our ABIs:
+     │         │                      `.contract`, `.name`, `.args` (dict, declaration order)
+     │         ├── RevertedWithReason Error(string): `.reason`
+     │         └── Panic              Panic(uint256): `.code`, `.meaning`
+     ├── DeploymentFileError          eternal.chain.deployment: no or a malformed deployment file
+     ├── KeystoreError                eternal.chain.keystore: no key, bad file, wrong password
+     ├── ConfigError                  eternal.config: invalid TOML, value or environment variable
+     ├── StorageError                 eternal.storage: content-addressed blobs
+     │    ├── InvalidCid              not a CIDv1 (raw, sha2-256) nor an ipfs:// URI of one
+     │    ├── BlobNotFound            the store has no such blob: `.cid`, `.store`
+     │    ├── BlobCorrupted           the bytes do not hash to the CID (tampered or
+     │    │                           truncated): `.cid`, `.got` (their sha256), `.size`
+     │    ├── BlobTooLarge            a remote store sent more than the size limit
+     │    ├── StorageReadOnly         `put` on a store that only reads (a gateway)
+     │    └── StorageUnavailable      network or disk failure, after the bounded retries
+     ├── MetadataError                eternal.models.metadata: eternal.yaml breaks the schema
+     ├── PackageError                 eternal.models: a model package folder is invalid
+     │    └── ArchiveError            a package archive is malformed, unsafe to extract
+     │                                (absolute path, `..`, link, device) or not canonical
+     ├── ModelRuntimeError            eternal.runtime: running a model through Cog
+     │    ├── InvalidInput            a task input breaks the metadata: `.name`, `.problem`
+     │    ├── ModelStartError         a Cog server did not become ready (setup failed, ...)
+     │    ├── ModelServerDown         a Cog server unreachable, dead or unhealthy
+     │    ├── PredictionTimeout       no answer in time; `.started`: ran, or never got a slot
+     │    ├── PredictionFailed        the model raised (or its worker died): `.error`, `.logs`
+     │    ├── InvalidOutput           an output that does not fit the metadata's output kind
+     │    └── EnvironmentSetupError   a package's virtualenv could not be built
+     ├── NodeError                    eternal.node: a node cannot start or go on
+     │    ├── StateError              its SQLite state is unusable, another's, or in use
+     │    └── TaskInputError          a task input unseen, missing, or not the one paid for
+     ├── SdkError                     eternal.sdk: submitting and following prompts
+     │    ├── ModelUnavailable        no such model, or no agent in its pool
+     │    ├── InsufficientFunds       not enough EAI (or ether) for the fee
+     │    ├── InvalidTerms            model terms the contracts would refuse
+     │    ├── OutputRejected          a stored output that does not match its digest
+     │    └── TaskTimeout             a task did not reach the awaited stage: `.task_id`, `.state`
+     ├── ExplorerError                eternal.explorer: a page cannot be built
+     │    └── UnknownId               no such task, dispute, model, agent or verifier (404)
+     └── CliError                     eternal.cli: a command cannot do what it was asked
 
-Later packages add their own branch under `EternalError` (and draw it here). Third-party
+Each package adds its own branch under `EternalError` (and draws it here). Third-party
 exceptions never leave the package that imports the dependency: they are translated at that
 one boundary with `raise ... from exc`. This module imports nothing from web3 or eth_*.
 """

@@ -143,19 +143,44 @@ class LiveNetwork:
         )
         return registry.model_count()
 
+    def home_of(self, role: str, account: LocalAccount, *, timeout: float = 20.0) -> Path:
+        """A data dir for `account` acting as `role`: its key and a config.toml (made once)."""
+        home = self.root / f"{role}-{account.address[:10]}"
+        if not (home / "config.toml").exists():
+            Keystore(home / "keystore", scrypt_n=2**4).add(account.key, PASSWORD)
+            (home / "config.toml").write_text(
+                f'data_dir = "{home}"\naccount = "{account.address}"\n'
+                f'[chain]\nrpc_url = "{self.anvil.url}"\n'
+                f'deployment = "{self.root / "deployment.json"}"\n'
+                f"poll_interval = 0.3\n"
+                f'[storage]\nblobs_dir = "{self.root / "blobs"}"\n'
+                f"[runtime]\nprediction_timeout = {timeout}\nstartup_timeout = 180.0\n"
+            )
+        return home
+
+    def cli(
+        self, role: str, account: LocalAccount, *args: str, timeout: float = 300.0
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `python -m eternal ARGS` as `account` (a user, a creator) and wait for it."""
+        home = self.home_of(role, account)
+        env = {
+            **os.environ,
+            "ETERNAL_PASSWORD": PASSWORD,
+            "ETERNAL_CONFIG": str(home / "config.toml"),
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "eternal", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
     def _node(
         self, role: str, account: LocalAccount, args: list[str], *, timeout: float = 20.0
     ) -> NodeProcess:
-        home = self.root / f"{role}-{account.address[:10]}"
-        Keystore(home / "keystore", scrypt_n=2**4).add(account.key, PASSWORD)
-        (home / "config.toml").write_text(
-            f'data_dir = "{home}"\naccount = "{account.address}"\n'
-            f'[chain]\nrpc_url = "{self.anvil.url}"\n'
-            f'deployment = "{self.root / "deployment.json"}"\n'
-            f"poll_interval = 0.3\n"
-            f'[storage]\nblobs_dir = "{self.root / "blobs"}"\n'
-            f"[runtime]\nprediction_timeout = {timeout}\nstartup_timeout = 120.0\n"
-        )
+        home = self.home_of(role, account, timeout=timeout)
         node = NodeProcess(role, account, home, args).start()
         self.nodes.append(node)
         return node
@@ -185,9 +210,17 @@ class LiveNetwork:
         )
         raise AssertionError(f"timed out waiting for {what}\n{logs}")
 
-    def stop(self) -> None:
+    def supply_is_conserved(self) -> bool:
+        """Stop the nodes first: balances read one by one while they send would not add up."""
+        self.stop_nodes()
+        return self.net.supply_is_conserved()
+
+    def stop_nodes(self) -> None:
         for node in self.nodes:
             node.stop()
+
+    def stop(self) -> None:
+        self.stop_nodes()
         self.net.chain.close()
         self.anvil.stop()
 

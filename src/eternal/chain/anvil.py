@@ -9,18 +9,13 @@ Linux it also gets SIGTERM if the Python thread that started it dies, so no orph
 from __future__ import annotations
 
 import atexit
-import ctypes
 import os
 import platform
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
@@ -33,6 +28,7 @@ from eternal.chain.backend import DEFAULT_GAS_LIMIT
 from eternal.chain.retry import RetryPolicy
 from eternal.chain.revert_decoding import ErrorRegistry
 from eternal.chain.rpc import RpcChain
+from eternal.child_processes import die_with_parent, free_port
 from eternal.errors import NodeStartError
 
 ANVIL_ENV = "ETERNAL_ANVIL"
@@ -126,7 +122,7 @@ class AnvilProcess:
     def start(self) -> Self:
         if self.running:
             return self
-        self.port = _free_port()
+        self.port = free_port(HOST)
         command = self.command()
         if not Path(command[0]).is_file():
             raise NodeStartError(f"anvil binary {command[0]} does not exist")
@@ -138,7 +134,7 @@ class AnvilProcess:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
-            preexec_fn=_die_with_parent(),  # only a prctl call, see there
+            preexec_fn=die_with_parent(),  # only a prctl call, see there
         )
         _LIVE.add(self)
         try:
@@ -221,33 +217,6 @@ class AnvilChain(RpcChain):
     def close(self) -> None:
         super().close()
         self.process.stop()
-
-
-def _free_port() -> int:
-    # The OS picks a free port; anvil binds it right after (a rare race ends in NodeStartError).
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _die_with_parent() -> Callable[[], None] | None:
-    """On Linux, ask the kernel to SIGTERM anvil when the starting thread dies (even by SIGKILL).
-
-    Only from the main thread: the signal follows the thread, not the process. libc's prctl is
-    looked up here, in the parent, so the child runs no Python import between fork and exec.
-    """
-    if (
-        not sys.platform.startswith("linux")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        return None
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    pr_set_pdeathsig = 1
-
-    def set_death_signal() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-    return set_death_signal
 
 
 @atexit.register

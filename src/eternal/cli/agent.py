@@ -37,7 +37,9 @@ IntervalOption = Annotated[
 def run(
     config_path: ConfigOption = None,
     account: AccountOption = None,
-    model: Annotated[int | None, typer.Option(help="Model id (default: [agent] models).")] = None,
+    model: Annotated[
+        int | None, typer.Option(help="Model id (default: the one in \\[agent] models).")
+    ] = None,
     metrics_port: MetricsPortOption = None,
     interval: IntervalOption = None,
     behaviour: Annotated[

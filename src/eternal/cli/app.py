@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from eternal import __version__
+from eternal.cli import account, agent, chain, explorer, model, prompt, verifier
 
 app = typer.Typer(
     name="eternal",
@@ -12,6 +13,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+app.add_typer(account.app, name="account")
+app.add_typer(chain.app, name="chain")
+app.add_typer(model.app, name="model")
+app.add_typer(prompt.app, name="prompt")
+app.add_typer(agent.app, name="agent")
+app.add_typer(verifier.app, name="verifier")
+app.command("explorer")(explorer.explorer)
 
 
 @app.callback()

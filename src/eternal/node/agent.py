@@ -35,7 +35,8 @@ from eternal.chain.bindings.task_manager import (
 from eternal.chain.protocol import Protocol
 from eternal.chain.seals import new_salt, task_seal
 from eternal.errors import ContractError, EternalError
-from eternal.node.base import NodeBase, NodeError
+from eternal.node.base import NodeBase
+from eternal.node.errors import NodeError
 from eternal.node.metrics import NodeMetrics
 from eternal.node.models import Computation, ModelHost
 from eternal.node.state import Job, JobStatus, NodeState
@@ -334,6 +335,7 @@ class AgentNode(NodeBase):
         for event in tasks.events(outcome):
             if isinstance(event, RewardClaimed) and event.account == self.address:
                 self.metrics.reward(event.amount)
+                self.log.info("claimed %s EAI (tasks %s)", f"{event.amount / 10**18:g}", due)
         for task_id in due:
             for job in self._jobs_of(task_id):
                 if job.status is JobStatus.WON:

@@ -9,18 +9,16 @@ from collections.abc import Callable, Iterable
 from eth_account.signers.local import LocalAccount
 
 from eternal.chain.bindings import ContractEvent
+from eternal.chain.connect import is_local_chain
 from eternal.chain.protocol import Protocol
 from eternal.chain.transactions import TxResult
-from eternal.errors import ContractError, EternalError
+from eternal.errors import ContractError
+from eternal.node.errors import NodeError
 from eternal.node.follower import LogFollower
 from eternal.node.metrics import NodeMetrics
 from eternal.node.state import NodeState
 
 MAX_ALLOWANCE = 2**256 - 1
-
-
-class NodeError(EternalError):
-    """A node cannot start or go on (wrong stake, wrong model, account not funded, ...)."""
 
 
 class NodeBase:
@@ -40,6 +38,7 @@ class NodeBase:
         self.state = state
         self.metrics = metrics
         self.log = logging.getLogger(f"eternal.{self.name}.{account.address[:10]}")
+        self._on_dev_chain = is_local_chain(protocol.backend)
         p = protocol
         self.follower = LogFollower(
             p,
@@ -54,9 +53,18 @@ class NodeBase:
         return str(self.account.address)
 
     def now(self) -> int:
-        """The timestamp the next block will have, near enough: blocks carry wall-clock time
-        on a live chain, and a dev chain moved forward carries its own (later) time."""
-        return max(self.protocol.backend.latest_timestamp(), int(time.time()))
+        """Chain time: the latest block's timestamp, which the next transaction will not precede.
+
+        A local dev chain (anvil, automining) makes blocks only for transactions, so while idle
+        its clock stalls and a due call would be estimated in the past and revert. There, once
+        the wall clock is ahead, mine an empty block first, as a live chain would have by then.
+        """
+        backend = self.protocol.backend
+        latest = backend.latest_timestamp()
+        if self._on_dev_chain and time.time() > latest + 1:
+            backend.mine()
+            latest = backend.latest_timestamp()
+        return latest
 
     def follow(self, handle: Callable[[ContractEvent], None]) -> None:
         """Hand every new event to `handle`, moving the cursor after each handled range."""

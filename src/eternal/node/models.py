@@ -20,17 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from eternal.chain.protocol import Protocol
-from eternal.errors import EternalError
 from eternal.models.cache import PackageCache
 from eternal.models.metadata import ModelMetadata
+from eternal.node.errors import TaskInputError
 from eternal.node.state import NodeState
 from eternal.runtime import ModelRunner, RemoteRunner, Runner, resolve_environment
 from eternal.runtime.inputs import decode_task_input
 from eternal.storage.store import BlobStore
-
-
-class TaskInputError(EternalError):
-    """A task's input is unknown to this node, missing from storage, or not what was paid for."""
 
 
 @dataclass(frozen=True)

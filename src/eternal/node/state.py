@@ -20,11 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from eternal.errors import EternalError
-
-
-class StateError(EternalError):
-    """The node's state database cannot be opened or is not this node's."""
+from eternal.node.errors import StateError
 
 
 class JobStatus(StrEnum):

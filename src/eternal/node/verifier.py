@@ -32,7 +32,8 @@ from eternal.chain.protocol import Protocol
 from eternal.chain.seals import VOTE_ACCEPT, VOTE_REJECT, digest_prefix, new_salt, vote_seal
 from eternal.errors import ContractError, EternalError
 from eternal.models.metadata import VerificationMode
-from eternal.node.base import NodeBase, NodeError
+from eternal.node.base import NodeBase
+from eternal.node.errors import NodeError
 from eternal.node.metrics import NodeMetrics
 from eternal.node.models import Computation, ModelHost
 from eternal.node.state import NodeState, Vote, VoteStatus

@@ -7,7 +7,7 @@ from eth_account.signers.local import LocalAccount
 from eternal.chain.protocol import Protocol
 from eternal.config import Config, parse_eai
 from eternal.node.agent import AgentNode, Behaviour
-from eternal.node.base import NodeError
+from eternal.node.errors import NodeError
 from eternal.node.metrics import NodeMetrics
 from eternal.node.models import ModelHost
 from eternal.node.state import NodeState

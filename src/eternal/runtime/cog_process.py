@@ -15,20 +15,18 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+from eternal.child_processes import die_with_parent, free_port
 from eternal.runtime.cog_client import BROKEN_STATES, READY, CogClient
 from eternal.runtime.errors import ModelServerDown, ModelStartError
 
@@ -122,7 +120,7 @@ class CogProcess:
             return self
         if not self.package_dir.is_dir():
             raise ModelStartError(f"package directory {self.package_dir} does not exist")
-        self.port = self.requested_port or _free_port()
+        self.port = self.requested_port or free_port(HOST)
         self._log = self._open_log()
         started = time.monotonic()
         try:
@@ -134,7 +132,7 @@ class CogProcess:
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: stop() reaches the worker
-                preexec_fn=_die_with_parent(),  # only a prctl call, see there
+                preexec_fn=die_with_parent(),  # only a prctl call, see there
             )
         except OSError as exc:
             self._close_log()
@@ -253,34 +251,6 @@ def _end_group(process: subprocess.Popen[bytes], grace: float) -> None:
 def _signal_group(group: int, signum: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(group, signum)
-
-
-def _free_port() -> int:
-    # The OS picks a free port; the server binds it right after (a rare race: ModelStartError).
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _die_with_parent() -> Callable[[], None] | None:
-    """On Linux, have the kernel SIGTERM the server when the starting thread dies (even by
-    SIGKILL); the same idea as `eternal.chain.anvil`.
-
-    Only from the main thread: the signal follows the thread, not the process. libc's prctl is
-    looked up here, in the parent, so the child runs no Python import between fork and exec.
-    """
-    if (
-        not sys.platform.startswith("linux")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        return None
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    pr_set_pdeathsig = 1
-
-    def set_death_signal() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-    return set_death_signal
 
 
 @atexit.register

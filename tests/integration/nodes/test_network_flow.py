@@ -46,7 +46,7 @@ def test_prompt_flows_end_to_end_with_three_agents_and_three_verifiers(live: Liv
     finalized = _events(live, "tasks", TaskFinalized)
     winner = live.net.protocol.agents.agent_of(finalized[0].winner_id)
     assert winner in {a.account.address for a in agents}
-    assert live.net.supply_is_conserved()
+    assert live.supply_is_conserved()
     assert not _events(live, "disputes", DisputeOpened)
 
 
@@ -70,7 +70,7 @@ def test_wrong_output_is_caught_by_the_light_check_and_slashed(live: LiveNetwork
     assert slashed == {cheat.account.address}
     assert b"compose a serene piece" in winner_output(live, task_id)
     assert all(a.account.address not in slashed for a in honest)
-    assert live.net.supply_is_conserved()
+    assert live.supply_is_conserved()
 
 
 def test_tolerant_wrong_output_is_challenged_and_the_challenger_paid(live: LiveNetwork) -> None:
@@ -99,7 +99,7 @@ def test_tolerant_wrong_output_is_challenged_and_the_challenger_paid(live: LiveN
     # The challenger also takes the convicted winner's fee share and block reward.
     finalized = live.wait_for("the payout", lambda: _events(live, "tasks", TaskFinalized))
     assert finalized[0].reward_to == challenger
-    assert live.net.supply_is_conserved()
+    assert live.supply_is_conserved()
 
 
 def test_false_challenger_loses_bond_and_silent_member_is_penalized(live: LiveNetwork) -> None:
@@ -133,4 +133,4 @@ def test_false_challenger_loses_bond_and_silent_member_is_penalized(live: LiveNe
         "acceptance restored",
         lambda: task_state(live, task_id) in (TaskState.ACCEPTED, TaskState.FINALIZED),
     )
-    assert live.net.supply_is_conserved()
+    assert live.supply_is_conserved()

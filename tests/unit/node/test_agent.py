@@ -9,7 +9,7 @@ import pytest
 from eternal.chain.bindings.agent_staking import AgentStatus
 from eternal.chain.bindings.task_manager import TaskState
 from eternal.node.agent import AgentNode, Behaviour
-from eternal.node.base import NodeError
+from eternal.node.errors import NodeError
 from eternal.node.state import JobStatus
 from eternal.storage.cid import sha256
 from tests.support.network import Network

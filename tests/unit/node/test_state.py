@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from eternal.node.state import Job, JobStatus, NodeState, StateError, Vote, VoteStatus
+from eternal.node.errors import StateError
+from eternal.node.state import Job, JobStatus, NodeState, Vote, VoteStatus
 
 OWNER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
