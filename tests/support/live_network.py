@@ -170,6 +170,7 @@ class LiveNetwork:
         }
         return subprocess.run(
             [sys.executable, "-m", "eternal", *args],
+            cwd=home,  # files a command saves by default land in its data dir
             env=env,
             capture_output=True,
             text=True,

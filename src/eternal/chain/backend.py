@@ -35,6 +35,10 @@ class ChainBackend(ABC):
     counts, dropped whenever the chain is reverted.
     """
 
+    # Whether calls run at the latest block's time, so that a dev node mining only for
+    # transactions (anvil's automine) shows a stalled clock while idle.
+    calls_at_latest_time = True
+
     def __init__(
         self,
         w3: Web3,

@@ -39,6 +39,9 @@ class EmbeddedChain(ChainBackend):
     `search_gas_estimates`, which keeps py-evm's binary search (~14 runs per estimate).
     """
 
+    # py-evm runs calls and estimates on a pending block stamped with the wall clock.
+    calls_at_latest_time = False
+
     def __init__(
         self,
         *,

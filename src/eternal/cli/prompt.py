@@ -165,9 +165,11 @@ class OutputWriter:
             self.console.print_json(json.dumps(output.value))
         if self.path is not None:
             self._save(self.path, output.data, "output")
+        # Files inside a JSON output go beside it (or here): task-<id>-file<n>-<digest prefix>.
+        folder = self.path.parent if self.path is not None else Path()
         for number, (uri, blob) in enumerate(sorted(output.files.items()), start=1):
             name = f"task-{task_id}-file{number}-{digest_from_cid(uri).hex()[:8]}"
-            self._save(Path(name), blob, f"file {uri}")
+            self._save(folder / name, blob, f"file {uri}")
 
     def _save(self, path: Path, data: bytes, what: str) -> None:
         path.write_bytes(data)

@@ -150,7 +150,7 @@ class AgentNode(NodeBase):
                 self._end(event.task_id, JobStatus.DONE, outcome, keep_won=True)
 
     def _on_accepted(self, event: TaskAccepted) -> None:
-        for job in self._jobs_of(event.task_id):
+        for job in self.state.jobs_of_task(event.task_id):
             if job.status is JobStatus.REVEALED and event.winner_id == self.agent_id:
                 self.state.update_job(
                     job.task_id,
@@ -164,15 +164,12 @@ class AgentNode(NodeBase):
     def _end(
         self, task_id: int, status: JobStatus, outcome: str, *, keep_won: bool = False
     ) -> None:
-        for job in self._jobs_of(task_id):
+        for job in self.state.jobs_of_task(task_id):
             if job.status in _OPEN or (job.status is JobStatus.WON and not keep_won):
                 self._finish(job, status, outcome)
             elif job.status is JobStatus.WON and outcome in ("disputed", "finalized"):
                 # Paid (or credited) by whoever finalized or by the dispute: claim sweeps it.
                 self._finish(job, JobStatus.DONE, outcome)
-
-    def _jobs_of(self, task_id: int) -> list[Job]:
-        return [job for job in self.state.jobs() if job.task_id == task_id]
 
     def _finish(self, job: Job, status: JobStatus, outcome: str) -> None:
         self.state.update_job(job.task_id, job.attempt, status=status)
@@ -337,7 +334,7 @@ class AgentNode(NodeBase):
                 self.metrics.reward(event.amount)
                 self.log.info("claimed %s EAI (tasks %s)", f"{event.amount / 10**18:g}", due)
         for task_id in due:
-            for job in self._jobs_of(task_id):
+            for job in self.state.jobs_of_task(task_id):
                 if job.status is JobStatus.WON:
                     self._finish(job, JobStatus.DONE, "paid")
 

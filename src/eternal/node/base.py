@@ -38,7 +38,9 @@ class NodeBase:
         self.state = state
         self.metrics = metrics
         self.log = logging.getLogger(f"eternal.{self.name}.{account.address[:10]}")
-        self._on_dev_chain = is_local_chain(protocol.backend)
+        self._on_dev_chain = protocol.backend.calls_at_latest_time and is_local_chain(
+            protocol.backend
+        )
         p = protocol
         self.follower = LogFollower(
             p,

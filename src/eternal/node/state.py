@@ -78,11 +78,14 @@ CREATE TABLE IF NOT EXISTS jobs (
     model_id INTEGER NOT NULL, status TEXT NOT NULL, commit_deadline INTEGER NOT NULL,
     digest BLOB, salt BLOB, output_uri TEXT, claim_after INTEGER, error TEXT,
     updated_at REAL NOT NULL, PRIMARY KEY (task_id, attempt));
+CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
 CREATE TABLE IF NOT EXISTS votes (
     dispute_id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL, status TEXT NOT NULL,
     vote BLOB, salt BLOB, error TEXT, updated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS votes_by_status ON votes (status);
 CREATE TABLE IF NOT EXISTS checks (
     task_id INTEGER PRIMARY KEY, verdict TEXT NOT NULL, detail TEXT, updated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS checks_by_verdict ON checks (verdict);
 CREATE TABLE IF NOT EXISTS task_inputs (
     task_id INTEGER PRIMARY KEY, model_id INTEGER NOT NULL, input BLOB NOT NULL,
     input_uri TEXT NOT NULL, input_digest BLOB NOT NULL);
@@ -179,6 +182,12 @@ class NodeState:
         if statuses:
             query += f" WHERE status IN ({', '.join('?' for _ in statuses)})"
         rows = self._db.execute(query + " ORDER BY task_id, attempt", statuses).fetchall()
+        return [_job(row) for row in rows]
+
+    def jobs_of_task(self, task_id: int) -> list[Job]:
+        rows = self._db.execute(
+            "SELECT * FROM jobs WHERE task_id = ? ORDER BY attempt", (task_id,)
+        ).fetchall()
         return [_job(row) for row in rows]
 
     def job(self, task_id: int, attempt: int) -> Job | None:

@@ -41,6 +41,7 @@ from eternal.runtime.tolerance import outputs_agree
 from eternal.storage.store import BlobStore
 
 _EPOCH_CURSOR = "epochs-claimed"
+_KEPT_OUTPUTS = 64
 
 
 class VerifierBehaviour(StrEnum):
@@ -181,7 +182,15 @@ class VerifierNode(NodeBase):
             self._outputs[task_id] = self._pool.submit(
                 self.models.compute_task, task_id, self.state
             )
+            self._forget_old_outputs()
         return self._outputs[task_id]
+
+    def _forget_old_outputs(self) -> None:
+        """Keep the latest outputs only (a check and a vote on one task come close together);
+        an older one is recomputed if ever needed again."""
+        finished = [task for task, future in self._outputs.items() if future.done()]
+        for task in finished[: max(0, len(self._outputs) - _KEPT_OUTPUTS)]:
+            del self._outputs[task]
 
     def _agrees(self, task_id: int, agent_id: int, mine: Computation) -> bool:
         """Whether agent `agent_id`'s revealed output on `task_id` matches ours."""

@@ -109,3 +109,6 @@ def test_example_answers_a_prompt_through_the_cli(
         assert output.startswith(b"\x89PNG\r\n\x1a\n")
     else:
         assert isinstance(json.loads(output), dict)
+        # Every file the JSON names (MIDI, WAV, chart) is saved beside it.
+        saved_files = list(tmp_path.glob(f"task-{task_id}-file*"))
+        assert len(saved_files) == output.decode().count('"ipfs://')
