@@ -55,7 +55,7 @@ class CogServer:
             "HF_HUB_OFFLINE": "1",
         }
         # Outside the package: a file in its folder would change the package digest.
-        self.log = tempfile.NamedTemporaryFile(prefix=f"cog-{package.name}-", suffix=".log")
+        self.log = tempfile.NamedTemporaryFile(prefix=f"cog-{package.name}-", suffix=".log")  # noqa: SIM115 - open while the server runs
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cog.server.http", "--host", "127.0.0.1"],
             cwd=package,
