@@ -13,7 +13,7 @@ Computation runs in a thread pool (`concurrency` tasks at once); chain steps run
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from enum import StrEnum
 
 from eth_account.signers.local import LocalAccount
@@ -74,15 +74,19 @@ class AgentNode(NodeBase):
         log_range: int = 2_000,
     ) -> None:
         super().__init__(
-            protocol, account, state, metrics or NodeMetrics("agent"), log_range=log_range
+            protocol,
+            account,
+            state,
+            models,
+            store,
+            stake=stake,
+            concurrency=concurrency,
+            metrics=metrics,
+            log_range=log_range,
         )
-        self.models = models
-        self.store = store
         self.model_id = model_id
-        self.stake_amount = stake
         self.behaviour = behaviour
         self.agent_id = 0
-        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="compute")
         self._computing: dict[tuple[int, int], Future[Computation]] = {}
         self._seen_at: dict[tuple[int, int], float] = {}
 
@@ -104,9 +108,6 @@ class AgentNode(NodeBase):
             raise NodeError(f"{self.address} was expelled from the agent pool")
         self.agent_id = agents.id_of(self.address)
         self.models.warm(self.model_id)
-
-    def cleanup(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def tick(self) -> None:
         self.follow(self._on_event)
@@ -197,7 +198,7 @@ class AgentNode(NodeBase):
         if self.now() > job.commit_deadline:
             self._finish(job, JobStatus.LOST, "late")
             return
-        self._computing[key] = self._pool.submit(self.models.compute_task, job.task_id, self.state)
+        self._computing[key] = self.pool.submit(self.models.compute_task, job.task_id, self.state)
 
     def _collect_computations(self) -> None:
         for key, future in list(self._computing.items()):

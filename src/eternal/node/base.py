@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from eth_account.signers.local import LocalAccount
 
@@ -16,7 +17,9 @@ from eternal.errors import ContractError
 from eternal.node.errors import NodeError
 from eternal.node.follower import LogFollower
 from eternal.node.metrics import NodeMetrics
+from eternal.node.models import ModelHost
 from eternal.node.state import NodeState
+from eternal.storage.store import BlobStore
 
 MAX_ALLOWANCE = 2**256 - 1
 
@@ -29,14 +32,23 @@ class NodeBase:
         protocol: Protocol,
         account: LocalAccount,
         state: NodeState,
-        metrics: NodeMetrics,
+        models: ModelHost,
+        store: BlobStore,
         *,
+        stake: int,
+        concurrency: int,
+        metrics: NodeMetrics | None = None,
         log_range: int = 2_000,
     ) -> None:
         self.protocol = protocol
         self.account = account
         self.state = state
-        self.metrics = metrics
+        self.models = models
+        self.store = store
+        self.stake_amount = stake
+        self.metrics = metrics or NodeMetrics(self.name)
+        # Model runs happen here, chain steps in the loop: a slow model never blocks a reveal.
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=self.name)
         self.log = logging.getLogger(f"eternal.{self.name}.{account.address[:10]}")
         self._on_dev_chain = protocol.backend.calls_at_latest_time and is_local_chain(
             protocol.backend
@@ -49,6 +61,9 @@ class NodeBase:
             name=self.name,
             log_range=log_range,
         )
+
+    def cleanup(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def address(self) -> str:

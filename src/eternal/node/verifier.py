@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from enum import StrEnum
 
 from eth_account.signers.local import LocalAccount
@@ -71,15 +71,19 @@ class VerifierNode(NodeBase):
         log_range: int = 2_000,
     ) -> None:
         super().__init__(
-            protocol, account, state, metrics or NodeMetrics("verifier"), log_range=log_range
+            protocol,
+            account,
+            state,
+            models,
+            store,
+            stake=stake,
+            concurrency=concurrency,
+            metrics=metrics,
+            log_range=log_range,
         )
-        self.models = models
-        self.store = store
-        self.stake_amount = stake
         self.sample_rate = sample_rate
         self.behaviour = behaviour
         self.verifier_id = 0
-        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="verify")
         self._outputs: dict[int, Future[Computation]] = {}
         self._epoch = -1
 
@@ -99,9 +103,6 @@ class VerifierNode(NodeBase):
         self.verifier_id = registry.id_of(self.address)
         bond = self.protocol.disputes.params().challenge_bond
         self.ensure_allowance(self.protocol.disputes.address, bond)
-
-    def cleanup(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def tick(self) -> None:
         self._each_epoch()
@@ -179,9 +180,7 @@ class VerifierNode(NodeBase):
             if known is not None:
                 # Started here, on the main thread, so the Cog server dies with this process.
                 self.models.warm(known[0])
-            self._outputs[task_id] = self._pool.submit(
-                self.models.compute_task, task_id, self.state
-            )
+            self._outputs[task_id] = self.pool.submit(self.models.compute_task, task_id, self.state)
             self._forget_old_outputs()
         return self._outputs[task_id]
 

@@ -8,7 +8,6 @@ from eternal.chain.protocol import Protocol
 from eternal.config import Config, parse_eai
 from eternal.node.agent import AgentNode, Behaviour
 from eternal.node.errors import NodeError
-from eternal.node.metrics import NodeMetrics
 from eternal.node.models import ModelHost
 from eternal.node.state import NodeState
 from eternal.node.verifier import VerifierBehaviour, VerifierNode
@@ -51,7 +50,6 @@ def build_agent(
         stake=parse_eai(config.agent.stake),
         concurrency=config.agent.concurrency,
         behaviour=behaviour,
-        metrics=NodeMetrics("agent"),
         log_range=config.chain.log_range,
     )
 
@@ -73,6 +71,5 @@ def build_verifier(
         stake=parse_eai(config.verifier.stake),
         sample_rate=config.verifier.sample_rate,
         behaviour=behaviour,
-        metrics=NodeMetrics("verifier"),
         log_range=config.chain.log_range,
     )
