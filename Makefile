@@ -103,8 +103,8 @@ lint: install
 gas: install
 	$(PY) -m bench.gas
 
-demo:
-	@echo "eternal demo is not built yet: see issue 'One command runs the whole network'"
+demo: install
+	$(VENV)/bin/eternal demo --workdir build/demo --json build/demo.json
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis src/*.egg-info

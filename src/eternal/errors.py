@@ -46,6 +46,9 @@
      │    ├── InvalidTerms            model terms the contracts would refuse
      │    ├── OutputRejected          a stored output that does not match its digest
      │    └── TaskTimeout             a task did not reach the awaited stage: `.task_id`, `.state`
+     ├── DemoError                    eternal.demo: a local network (demo, devnet) failed
+     │    ├── NodeExited              a node process ended on its own: `.name`, `.log_tail`
+     │    └── DemoTimeout             an awaited step did not happen in time: `.what`
      ├── ExplorerError                eternal.explorer: a page cannot be built
      │    └── UnknownId               no such task, dispute, model, agent or verifier (404)
      └── CliError                     eternal.cli: a command cannot do what it was asked

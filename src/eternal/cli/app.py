@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from eternal import __version__
-from eternal.cli import account, agent, chain, explorer, model, prompt, verifier
+from eternal.cli import account, agent, chain, demo, devnet, explorer, model, prompt, verifier
 
 app = typer.Typer(
     name="eternal",
@@ -21,7 +21,9 @@ app.add_typer(model.app, name="model")
 app.add_typer(prompt.app, name="prompt")
 app.add_typer(agent.app, name="agent")
 app.add_typer(verifier.app, name="verifier")
+app.add_typer(devnet.app, name="devnet")
 app.command("explorer")(explorer.explorer)
+app.command("demo")(demo.demo)
 
 
 @app.callback()
