@@ -45,6 +45,7 @@
      │    ├── InsufficientFunds       not enough EAI (or ether) for the fee
      │    ├── InvalidTerms            model terms the contracts would refuse
      │    ├── OutputRejected          a stored output that does not match its digest
+     │    ├── OutputNotSaved          an output that could not be written to a file
      │    └── TaskTimeout             a task did not reach the awaited stage: `.task_id`, `.state`
      ├── DemoError                    eternal.demo: a local network (demo, devnet) failed
      │    ├── NodeExited              a node process ended on its own: `.name`, `.log_tail`

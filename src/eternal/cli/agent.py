@@ -17,19 +17,12 @@ from eternal.cli.context import (
     open_store,
     resolve_address,
 )
-from eternal.cli.serve import serve
+from eternal.cli.serve import IntervalOption, MetricsPortFileOption, MetricsPortOption, serve
 from eternal.node.agent import Behaviour
 from eternal.node.state import JobStatus, NodeState
 from eternal.node.wiring import build_agent
 
 app = typer.Typer(help="Run an agent: compute prompts for a model's fees.", no_args_is_help=True)
-
-MetricsPortOption = Annotated[
-    int | None, typer.Option(help="Expose Prometheus metrics on 127.0.0.1:PORT.")
-]
-IntervalOption = Annotated[
-    float | None, typer.Option(help="Seconds between polls of the chain (default: config).")
-]
 
 
 @app.command()
@@ -41,6 +34,7 @@ def run(
         int | None, typer.Option(help="Model id (default: the one in \\[agent] models).")
     ] = None,
     metrics_port: MetricsPortOption = None,
+    metrics_port_file: MetricsPortFileOption = None,
     interval: IntervalOption = None,
     behaviour: Annotated[
         Behaviour, typer.Option(help="Simulated misbehaviour (demos, tests).", hidden=True)
@@ -52,7 +46,8 @@ def run(
     protocol = connect_protocol(config, signer)
     store = open_store(config)
     node = build_agent(config, protocol, signer, store, model_id=model, behaviour=behaviour)
-    serve(node, metrics_port=metrics_port, interval=interval or config.chain.poll_interval)
+    interval = interval or config.chain.poll_interval
+    serve(node, metrics_port=metrics_port, interval=interval, metrics_port_file=metrics_port_file)
 
 
 @app.command()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,7 +32,7 @@ from eternal.sdk.client import Client
 from eternal.sdk.errors import TaskTimeout
 from eternal.sdk.inputs import parse_input_text, text_input_name
 from eternal.sdk.results import Progress, Stage, Status, TaskOutput
-from eternal.storage.cid import digest_from_cid
+from eternal.sdk.saving import save_files, save_output
 
 app = typer.Typer(help="Submit prompts and follow tasks.")
 
@@ -58,7 +57,10 @@ def run(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Where to save the output (files: default task-ID.ext)."
+            "--output",
+            "-o",
+            help="Where to save the output (a file output: task-ID.ext by default); "
+            "files inside a JSON output go beside it, named STEM-KEY.ext.",
         ),
     ] = None,
     wait_final: Annotated[
@@ -142,7 +144,12 @@ def show(
 
 
 class OutputWriter:
-    """Prints text and JSON outputs; saves files (to `path`, else task-<id>.<ext> here)."""
+    """Prints text and JSON outputs and saves them as `eternal.sdk.saving` names them.
+
+    A file output goes to `path`, else to task-<id>.<ext> here; text and JSON go to `path` if
+    given. The files inside a JSON output go beside it as <stem>-<key>.<ext>, the stem being
+    `path` without its extension, else task-<id> (here).
+    """
 
     def __init__(self, console: Console, path: Path | None) -> None:
         self.console = console
@@ -155,25 +162,27 @@ class OutputWriter:
         if self.shown:
             self.console.print("[yellow]the accepted output is another agent's:[/]")
         self.shown.append(output.digest)
-        if output.kind is OutputKind.FILE:
-            path = self.path or Path(f"task-{task_id}{_extension(output.media_type)}")
-            self._save(path, output.data, f"output ({output.media_type or 'file'})")
-            return
         if output.kind is OutputKind.TEXT:
             self.console.print(output.value, markup=False, highlight=False)
-        else:
+        elif output.kind is OutputKind.JSON:
             self.console.print_json(json.dumps(output.value))
-        if self.path is not None:
-            self._save(self.path, output.data, "output")
-        # Files inside a JSON output go beside it (or here): task-<id>-file<n>-<digest prefix>.
-        folder = self.path.parent if self.path is not None else Path()
-        for number, (uri, blob) in enumerate(sorted(output.files.items()), start=1):
-            name = f"task-{task_id}-file{number}-{digest_from_cid(uri).hex()[:8]}"
-            self._save(folder / name, blob, f"file {uri}")
+        stem = Path(f"task-{task_id}") if self.path is None else self.path.parent / self.path.stem
+        if self.path is None and output.kind is not OutputKind.FILE:
+            files = save_files(stem, output.value, output.files)
+        else:
+            saved = save_output(
+                stem, output.kind, output.value, output.files, output.media_type, path=self.path
+            )
+            file_type = (
+                f" ({output.media_type or 'file'})" if output.kind is OutputKind.FILE else ""
+            )
+            self._said(f"output{file_type}", saved.main)
+            files = saved.files
+        for path in files:
+            self._said("file", path)
 
-    def _save(self, path: Path, data: bytes, what: str) -> None:
-        path.write_bytes(data)
-        self.console.print(f"saved {what}, {len(data):,} bytes, to {path}")
+    def _said(self, what: str, path: Path) -> None:
+        self.console.print(f"saved {what}, {path.stat().st_size:,} bytes, to {path}")
 
 
 def _client(config: Config, user: LocalAccount | None) -> Client:
@@ -192,11 +201,6 @@ def _pair(item: str, option: str) -> tuple[str, str]:
     if not sep or not name:
         raise CliError(f"{option} takes NAME=VALUE, got {item!r}")
     return name.strip(), value
-
-
-def _extension(media_type: str | None) -> str:
-    guessed = mimetypes.guess_extension(media_type) if media_type else None
-    return guessed or ".bin"
 
 
 def _after_acceptance(callback: PromptProgress) -> Callable[[Progress], None]:

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from eternal.cli.agent import IntervalOption, MetricsPortOption
 from eternal.cli.context import (
     AccountOption,
     ConfigOption,
@@ -18,7 +17,7 @@ from eternal.cli.context import (
     open_store,
     resolve_address,
 )
-from eternal.cli.serve import serve
+from eternal.cli.serve import IntervalOption, MetricsPortFileOption, MetricsPortOption, serve
 from eternal.node.verifier import VerifierBehaviour
 from eternal.node.wiring import build_verifier
 
@@ -31,6 +30,7 @@ def run(
     config_path: ConfigOption = None,
     account: AccountOption = None,
     metrics_port: MetricsPortOption = None,
+    metrics_port_file: MetricsPortFileOption = None,
     interval: IntervalOption = None,
     behaviour: Annotated[
         VerifierBehaviour, typer.Option(help="Simulated misbehaviour (demos, tests).", hidden=True)
@@ -41,7 +41,8 @@ def run(
     signer = load_account(config, account)
     protocol = connect_protocol(config, signer)
     node = build_verifier(config, protocol, signer, open_store(config), behaviour=behaviour)
-    serve(node, metrics_port=metrics_port, interval=interval or config.chain.poll_interval)
+    interval = interval or config.chain.poll_interval
+    serve(node, metrics_port=metrics_port, interval=interval, metrics_port_file=metrics_port_file)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from eternal.chain.accounts import dev_accounts
 from eternal.chain.wallet import LocalAccount
 
 HONEST = "honest"
@@ -95,6 +96,25 @@ class Cast:
         for number in range(1, verifiers + 1):
             actors.append(Actor(Role.VERIFIER, next(given), f"verifier {number}"))
         return cls(tuple(actors))
+
+    @classmethod
+    def of_dev_accounts(
+        cls,
+        models: Sequence[str],
+        *,
+        agents_per_model: int,
+        verifiers: int,
+        cheat_model: str | None = None,
+    ) -> Cast:
+        """`plan` on the local chain's first dev accounts, as many as the roles need."""
+        needed = cls.accounts_needed(len(models), agents_per_model, verifiers)
+        return cls.plan(
+            dev_accounts(needed),
+            models,
+            agents_per_model=agents_per_model,
+            verifiers=verifiers,
+            cheat_model=cheat_model,
+        )
 
     def one(self, role: Role) -> Actor:
         return next(actor for actor in self.actors if actor.role is role)

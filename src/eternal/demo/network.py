@@ -1,11 +1,11 @@
 """A whole network on this machine: a local chain, the contracts, a blob directory, the models
 published, and agents and verifiers as OS processes. The demo and the devnet are built on it.
 
-    network = LocalNetwork.create(root, cast, params)        # chain + deployment
-    model = network.publish(examples / "bach-chorale")        # store + register (as the creator)
-    network.start_nodes({"bach-chorale": model.model_id}, settings)
-    network.wait_for("3 agents", lambda: ...)                # fails fast when a node dies
-    network.stop()                                           # every process, descendants too
+    network = LocalNetwork.create(root, cast, params)      # chain + deployment
+    network.publish(examples / "bach-chorale")              # store + register (as the creator)
+    network.start_nodes(network.node_settings())            # every actor of the cast that runs
+    network.wait_for("every node", network.pools_full, 240)  # fails fast when a node dies
+    network.stop()                                         # every process, descendants too
 
 Layout under `root`: deployment.json, blobs/ (shared), nodes/<label>/ (one home per node),
 tmp/ (every node's and model's TMPDIR), chain.log.
@@ -14,7 +14,7 @@ tmp/ (every node's and model's TMPDIR), chain.log.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,9 +196,6 @@ class LocalNetwork:
             stopped += self.explorer.process.stop()
         self.protocol.backend.close()
         return stopped + self.chain.process.stop() + sweep(self.root)
-
-    def node_models(self) -> Mapping[str, int]:
-        return {name: model.model_id for name, model in self.models.items()}
 
     def _recent_logs(self) -> str:
         return "\n".join(

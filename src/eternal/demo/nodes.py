@@ -3,7 +3,9 @@
 Each node gets a home of its own (`config.toml`, an encrypted keystore, its SQLite state and
 package cache, logs) and shares the network's blob directory, as nodes on one host would. Every
 node serves its Prometheus metrics on a port of its own: the demo reads them to see what the
-verifiers checked, and `eternal devnet status` to tell a live node from a hung one.
+verifiers checked, and `eternal devnet status` to tell a live node from a hung one. The OS
+chooses the port when the node binds it (`--metrics-port 0`) and the node writes it to
+`metrics.port` in its home: a port chosen for it beforehand could be taken in between.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import httpx
 
 from eternal.chain.keystore import Keystore
 from eternal.demo.cast import Actor, Role
-from eternal.demo.processes import ManagedProcess, free_port, python_env
+from eternal.demo.processes import ManagedProcess, python_env
 
 # The keys are the dev mnemonic's, which anyone can derive: the keystore's password and its
 # cheap KDF protect nothing here, and a full-strength scrypt would cost every node a second.
@@ -50,7 +52,6 @@ class Node:
     actor: Actor
     model_id: int | None
     home: Path
-    metrics_port: int
     process: ManagedProcess
 
     @property
@@ -62,8 +63,17 @@ class Node:
         return self.home / "config.toml"
 
     @property
-    def metrics_url(self) -> str:
-        return f"http://127.0.0.1:{self.metrics_port}/metrics"
+    def metrics_port(self) -> int | None:
+        """The port the node serves its metrics on; None until it has said."""
+        try:
+            return int(metrics_port_file(self.home).read_text())
+        except (OSError, ValueError):
+            return None
+
+    @property
+    def metrics_url(self) -> str | None:
+        port = self.metrics_port
+        return None if port is None else f"http://127.0.0.1:{port}/metrics"
 
 
 def prepare_node(
@@ -74,16 +84,19 @@ def prepare_node(
         raise ValueError(f"{actor.label} is a {actor.role}, not a node")
     config = write_home(root / slug(actor.label), actor, model_id, settings)
     home = config.parent
-    port = free_port()
-    argv = [sys.executable, "-m", "eternal", actor.role.value, "run"]
-    argv += ["--metrics-port", str(port), "--behaviour", actor.behaviour]
+    argv = [sys.executable, "-m", "eternal", actor.role.value, "run", "--metrics-port", "0"]
+    argv += ["--metrics-port-file", str(metrics_port_file(home)), "--behaviour", actor.behaviour]
     if model_id is not None:
         argv += ["--model", str(model_id)]
     env = python_env(
         settings.network_root, {"ETERNAL_CONFIG": str(config), "ETERNAL_PASSWORD": LOCAL_PASSWORD}
     )
     process = ManagedProcess(actor.label, argv, home / "node.log", env=env, cwd=home, tied=tied)
-    return Node(actor, model_id, home, port, process)
+    return Node(actor, model_id, home, process)
+
+
+def metrics_port_file(home: Path) -> Path:
+    return home / "metrics.port"
 
 
 def write_home(home: Path, actor: Actor, model_id: int | None, settings: NodeSettings) -> Path:
@@ -128,8 +141,11 @@ def config_text(home: Path, actor: Actor, model_id: int | None, settings: NodeSe
     return "\n".join(lines) + "\n"
 
 
-def read_metrics(url: str, timeout: float = 2.0) -> dict[str, float] | None:
-    """A node's Prometheus samples (`name{labels}` -> value), or None if it does not answer."""
+def read_metrics(url: str | None, timeout: float = 2.0) -> dict[str, float] | None:
+    """A node's Prometheus samples (`name{labels}` -> value), or None if it does not answer
+    (or, `url` None, has not said where yet)."""
+    if url is None:
+        return None
     try:
         response = httpx.get(url, timeout=timeout)
         response.raise_for_status()

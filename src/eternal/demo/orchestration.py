@@ -29,7 +29,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from eternal.chain.accounts import dev_accounts
 from eternal.chain.params import DisputeParams, ProtocolParams, TaskParams
 from eternal.demo.cast import Cast
 from eternal.demo.errors import DemoError
@@ -89,9 +88,7 @@ def run_demo(options: DemoOptions, console: Console) -> DemoFacts:
     network_dir, outputs_dir = _prepare_workdir(options.workdir.resolve())
     models = [m for m in EXAMPLE_MODELS if m.name in options.models]
     cheat = CHEAT_MODEL if CHEAT_MODEL in options.models else None
-    needed = Cast.accounts_needed(len(models), options.agents_per_model, options.verifiers)
-    cast = Cast.plan(
-        dev_accounts(needed),
+    cast = Cast.of_dev_accounts(
         [m.name for m in models],
         agents_per_model=options.agents_per_model,
         verifiers=options.verifiers,

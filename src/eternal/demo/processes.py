@@ -18,18 +18,18 @@ found by its environment instead: every process of a network carries
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import random
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from eternal.child_processes import die_with_parent
 
 _PROC = Path("/proc")
 _LOG_TAIL = 3000  # characters of a log quoted when a process fails
@@ -95,7 +95,7 @@ class ManagedProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_die_with_parent() if self.tied else None,
+                preexec_fn=die_with_parent() if self.tied else None,
             )
         self.record = ProcessRecord(self.process.pid, start_ticks(self.process.pid) or 0)
         return self
@@ -264,23 +264,3 @@ def _signal_group(pid: int, signum: int) -> None:
 def _signal_pid(pid: int, signum: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, signum)
-
-
-def _die_with_parent() -> Callable[[], None] | None:
-    """On Linux, have the kernel SIGTERM the child when the starting thread dies.
-
-    Only from the main thread (the signal follows the thread, not the process); prctl is looked
-    up here so the child runs no Python import between fork and exec.
-    """
-    if (
-        not sys.platform.startswith("linux")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        return None
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    pr_set_pdeathsig = 1
-
-    def set_death_signal() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-    return set_death_signal

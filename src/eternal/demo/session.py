@@ -30,11 +30,11 @@ from eternal.demo.facts import (
 from eternal.demo.ledger import Holding, SupplyCheck, check_supply, holdings, logs
 from eternal.demo.network import LocalNetwork, Model
 from eternal.demo.nodes import Node, read_metrics
-from eternal.demo.outputs import SavedOutput, save_output
 from eternal.demo.penalties import DisputeRecord, Punishment, disputes, punishments
 from eternal.demo.prompts import EXAMPLE_MODELS, DemoPrompt
 from eternal.sdk.client import Client
 from eternal.sdk.results import Result, Status, Submission
+from eternal.sdk.saving import SavedOutput, save_output
 
 Say = Callable[[str], None]
 _OUTPUT_STATES = (TaskState.ACCEPTED, TaskState.FINALIZED, TaskState.REFUNDED)
@@ -339,7 +339,8 @@ class PromptSession:
         if result is None or result.status is Status.REFUNDED:
             return
         kind = t.model.metadata.output.kind
-        t.saved = save_output(self.outputs_dir, t.submission.task_id, t.model.name, kind, result)
+        stem = self.outputs_dir / f"task-{t.submission.task_id}-{t.model.name}"
+        t.saved = save_output(stem, kind, result.output, result.files, result.media_type)
         winner = self.network.cast.by_address(result.winner or "")
         self.say(
             f"task {t.submission.task_id} ({t.model.name}) {result.status.value}: winner "

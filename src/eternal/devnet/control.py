@@ -16,11 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from eternal.chain.accounts import dev_accounts
 from eternal.chain.params import ProtocolParams
 from eternal.chain.retry import NO_RETRY
 from eternal.chain.rpc import RpcChain
-from eternal.demo.cast import Cast
+from eternal.demo.cast import HONEST, Cast
 from eternal.demo.errors import DemoError
 from eternal.demo.explorer import ExplorerProcess, answers
 from eternal.demo.local_chain import ChainKind
@@ -82,9 +81,7 @@ def up(options: DevnetOptions, say: Say) -> DevnetState:
         known = ", ".join(m.name for m in EXAMPLE_MODELS)
         raise DemoError(f"no example model named {', '.join(sorted(unknown))} (there are {known})")
     models = [m for m in EXAMPLE_MODELS if m.name in options.models]
-    needed = Cast.accounts_needed(len(models), options.agents_per_model, options.verifiers)
-    cast = Cast.plan(
-        dev_accounts(needed),
+    cast = Cast.of_dev_accounts(
         [m.name for m in models],
         agents_per_model=options.agents_per_model,
         verifiers=options.verifiers,
@@ -130,7 +127,9 @@ def status(directory: Path) -> tuple[DevnetState, list[ProcessStatus]] | None:
     for node in state.nodes:
         alive = node.record.alive()
         metrics = read_metrics(node.metrics_url, timeout=1.0) if alive else None
-        detail = node.model or node.role
+        detail = f"model {node.model_id} {node.model}" if node.model else node.role
+        if node.behaviour != HONEST:
+            detail += f", {node.behaviour}"
         found.append(ProcessStatus(node.label, node.pid, alive, metrics is not None, detail))
     if state.explorer is not None:
         found.append(_explorer_status(state.explorer))
@@ -172,6 +171,10 @@ def _state(
     nodes = []
     for node in network.nodes:
         pid, started, log = _recorded(node.process)
+        # Written before the node stakes, so every node in its pool has said.
+        metrics_port = node.metrics_port
+        if metrics_port is None:
+            raise DemoError(f"{node.name} has not said which port its metrics are on")
         nodes.append(
             NodeEntry(
                 pid=pid,
@@ -183,7 +186,7 @@ def _state(
                 behaviour=node.actor.behaviour,
                 model=node.actor.model,
                 model_id=node.model_id,
-                metrics_port=node.metrics_port,
+                metrics_port=metrics_port,
                 home=node.home,
             )
         )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 
+from eternal.node.errors import NodeError
+
 _EAI = 10**18
 _LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
 
@@ -45,6 +47,12 @@ class NodeMetrics:
     def reward(self, wei: int) -> None:
         self.rewards.inc(wei / _EAI)
 
-    def serve(self, port: int, host: str = "127.0.0.1") -> None:
-        """Expose /metrics on host:port (localhost by default: put a proxy in front to share)."""
-        start_http_server(port, addr=host, registry=self.registry)
+    def serve(self, port: int, host: str = "127.0.0.1") -> int:
+        """Expose /metrics on host:port (localhost by default: put a proxy in front to share);
+        port 0 lets the OS choose one. Returns the port served."""
+        try:
+            server, _ = start_http_server(port, addr=host, registry=self.registry)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise NodeError(f"cannot serve metrics on {host}:{port}: {reason}") from exc
+        return int(server.server_port)

@@ -44,3 +44,7 @@ class TaskTimeout(SdkError):
         super().__init__(message)
         self.task_id = task_id
         self.state = state
+
+
+class OutputNotSaved(SdkError):
+    """An output or one of its files could not be written."""

@@ -109,6 +109,8 @@ def test_example_answers_a_prompt_through_the_cli(
         assert output.startswith(b"\x89PNG\r\n\x1a\n")
     else:
         assert isinstance(json.loads(output), dict)
-        # Every file the JSON names (MIDI, WAV, chart) is saved beside it.
-        saved_files = list(tmp_path.glob(f"task-{task_id}-file*"))
+        # Every file the JSON names (MIDI, WAV, chart) is saved beside it, named by its key
+        # (output-midi.mid, output-chart.png) and typed by its first bytes.
+        saved_files = list(tmp_path.glob("output-*"))
         assert len(saved_files) == output.decode().count('"ipfs://')
+        assert all(path.suffix in (".mid", ".wav", ".png") for path in saved_files), saved_files

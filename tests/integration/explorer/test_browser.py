@@ -1,13 +1,12 @@
 """The explorer end to end in headless Chromium: click through a played story, see the outputs
 play and render, and watch pages update by themselves while the chain moves.
 
-Screenshots go to build/screenshots/; the README's (docs/images/explorer.png) is written when
-it is missing or ETERNAL_README_SCREENSHOT=1, so test runs leave the docs alone.
+Screenshots go to build/screenshots/. (The README's comes from a devnet:
+scripts/explorer_screenshots.py.)
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-README_SCREENSHOT = ROOT / "docs" / "images" / "explorer.png"
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -52,9 +50,6 @@ def test_click_through_overview_task_agent_model_and_dispute(page: Any, served: 
     expect(page.locator("h1")).to_have_text("The network at a glance")
     expect(page.locator("#stats")).to_contain_text("finished tasks5")
     shoot(page, "overview")
-    if not README_SCREENSHOT.exists() or os.environ.get("ETERNAL_README_SCREENSHOT") == "1":
-        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(README_SCREENSHOT))
 
     page.click(f'#tasks a[href="/tasks/{s.disputed_task}"]')
     expect(page.locator("h1")).to_contain_text(f"Task {s.disputed_task}")

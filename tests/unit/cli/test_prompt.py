@@ -18,6 +18,7 @@ import pytest
 import eternal.sdk.client
 from eternal.chain.bindings.task_manager import TaskState, TaskSubmitted
 from eternal.models.metadata import ModelMetadata
+from eternal.runtime.canonical import canonical_json
 from eternal.storage.cid import sha256, uri_of
 from tests.support.network import Commitment
 from tests.support.prompting import ECHO, publish
@@ -31,6 +32,16 @@ PNG = ModelMetadata.from_mapping(
         "output": {"kind": "file", "media_type": "image/png"},
     }
 )
+CHORALE = ModelMetadata.from_mapping(
+    {
+        "name": "chorale",
+        "modality": "audio",
+        "inputs": {"prompt": {"type": "string", "required": True}},
+        "output": {"kind": "json"},
+    }
+)
+MIDI = b"MThd\x00\x00\x00\x06"
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt "
 
 
 class WorldBetweenPolls:
@@ -112,6 +123,61 @@ def test_run_saves_a_file_output_under_the_task_s_name(
 
     assert "saved output (image/png), 13 bytes, to task-1.png" in shown
     assert (tmp_path / "task-1.png").read_bytes() == b"\x89PNG a castle"
+
+
+def chorale_answer(cli: Cli) -> Callable[[dict[str, object]], bytes]:
+    """A JSON output naming a MIDI and a WAV file, both stored where the command reads."""
+
+    def answer(inputs: dict[str, object]) -> bytes:
+        midi, wav = (uri_of(cli.store.put(data)) for data in (MIDI, WAV))
+        return canonical_json({"title": inputs["prompt"], "midi": midi, "audio": {"wav": wav}})
+
+    return answer
+
+
+def test_run_saves_a_json_output_and_its_files_beside_the_output_path(
+    cli: Cli,
+    world: Callable[..., WorldBetweenPolls],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = publish(cli.network, cli.store, CHORALE)
+    world(chorale_answer(cli))
+    here, out = tmp_path / "here", tmp_path / "out"  # (the CLI's data dir is in tmp_path too)
+    here.mkdir()
+    monkeypatch.chdir(here)
+    path = out / "x.json"
+
+    shown = lines(ok(cli("prompt", "run", model, "a chorale", "-o", path)))
+
+    assert sorted(p.name for p in out.iterdir()) == ["x-audio-wav.wav", "x-midi.mid", "x.json"]
+    assert list(here.iterdir()) == []
+    assert json.loads(path.read_text())["title"] == "a chorale"
+    assert (out / "x-midi.mid").read_bytes() == MIDI
+    assert (out / "x-audio-wav.wav").read_bytes() == WAV
+    assert f"saved output, {path.stat().st_size:,} bytes, to {path}" in shown
+    assert f"saved file, {len(MIDI)} bytes, to {out / 'x-midi.mid'}" in shown
+    assert f"saved file, {len(WAV)} bytes, to {out / 'x-audio-wav.wav'}" in shown
+
+
+def test_run_without_output_path_saves_a_json_output_s_files_here_by_task(
+    cli: Cli,
+    world: Callable[..., WorldBetweenPolls],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = publish(cli.network, cli.store, CHORALE)
+    world(chorale_answer(cli))
+    here = tmp_path / "here"  # (the CLI's data dir is in tmp_path)
+    here.mkdir()
+    monkeypatch.chdir(here)
+
+    shown = ok(cli("prompt", "run", model, "a chorale"))
+
+    assert '"title": "a chorale"' in shown  # the JSON itself is printed, not saved
+    assert sorted(p.name for p in here.iterdir()) == ["task-1-audio-wav.wav", "task-1-midi.mid"]
+    assert f"saved file, {len(MIDI)} bytes, to task-1-midi.mid" in shown
+    assert (here / "task-1-audio-wav.wav").read_bytes() == WAV
 
 
 def test_run_with_wait_final_reports_the_payout(

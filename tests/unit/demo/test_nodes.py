@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from eternal.chain.accounts import dev_accounts
 from eternal.chain.keystore import Keystore
 from eternal.config import load_config, parse_eai
@@ -17,6 +19,7 @@ from eternal.demo.nodes import (
     write_home,
 )
 from eternal.demo.processes import free_port
+from eternal.node.errors import NodeError
 from eternal.node.metrics import NodeMetrics
 
 CAST = Cast.plan(
@@ -72,8 +75,7 @@ def test_the_dishonest_agents_command_line_names_its_behaviour(tmp_path: Path) -
 def test_metrics_are_read_from_a_nodes_prometheus_endpoint() -> None:
     metrics = NodeMetrics("verifier")
     metrics.tasks.labels(outcome="checked").inc(3)
-    port = free_port()
-    metrics.serve(port)
+    port = metrics.serve(0)  # the OS chooses
     samples = read_metrics(f"http://127.0.0.1:{port}/metrics")
     assert samples is not None
     assert samples['eternal_tasks_total{outcome="checked"}'] == 3.0
@@ -81,8 +83,25 @@ def test_metrics_are_read_from_a_nodes_prometheus_endpoint() -> None:
 
 def test_metrics_of_a_node_that_does_not_answer_are_none() -> None:
     assert read_metrics(f"http://127.0.0.1:{free_port()}/metrics", timeout=0.5) is None
+    assert read_metrics(None) is None  # a node that has not said its port yet
+
+
+def test_a_taken_metrics_port_is_a_clear_error() -> None:
+    port = NodeMetrics("agent").serve(0)
+    with pytest.raises(NodeError, match=f"cannot serve metrics on 127.0.0.1:{port}"):
+        NodeMetrics("agent").serve(port)
 
 
 def test_labels_become_folder_names() -> None:
     assert slug("sales-forecast agent 2") == "sales-forecast-agent-2"
     assert slug("Verifier #1") == "verifier-1"
+
+
+def test_a_nodes_metrics_port_is_the_one_it_wrote_once_serving(tmp_path: Path) -> None:
+    verifier = CAST.of_role(Role.VERIFIER)[0]
+    node = prepare_node(tmp_path, verifier, None, _settings(tmp_path), tied=True)
+    argv = node.process.argv
+    assert argv[argv.index("--metrics-port") + 1] == "0"
+    assert node.metrics_url is None  # not started: it has not said
+    Path(argv[argv.index("--metrics-port-file") + 1]).write_text("28123\n")
+    assert node.metrics_url == "http://127.0.0.1:28123/metrics"
