@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Self, TypeVar
 
 from eth_account.signers.local import LocalAccount
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
@@ -71,6 +72,11 @@ class ChainBackend(ABC):
 
     def block_number(self) -> int:
         return int(self._web3_call(lambda: self.w3.eth.block_number))
+
+    def gas_used(self, tx_hash: bytes) -> int:
+        """Gas a mined transaction used, from its receipt."""
+        receipt = self._web3_call(lambda: self.w3.eth.get_transaction_receipt(HexBytes(tx_hash)))
+        return int(receipt["gasUsed"])
 
     def latest_timestamp(self) -> int:
         """`block.timestamp` of the latest mined block."""

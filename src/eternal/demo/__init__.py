@@ -12,6 +12,7 @@ Modules, one job each:
     prompts        the example models and the whitepaper's prompts
     ledger         holdings per actor, and the supply-conservation check
     penalties      punishments and disputes, from the contracts' events
+    gas            gas per prompt and step, every actor's transactions, from the receipts
     facts          what a run measured; report and json_report print and write it
 
 Outputs are saved as files by `eternal.sdk.saving`, named task-<id>-<model>.

@@ -48,10 +48,16 @@ class PromptFacts:
     output_path: Path | None
     files: tuple[Path, ...]
     fee: int
-    gas: int  # gas of the user's transactions for this prompt (SDK Results)
+    user_gas: int  # gas of the user's transactions for this prompt (SDK Results)
+    gas_steps: dict[str, int]  # everyone's gas for it, by step (demo.gas): submit, commits...
     disputed: bool
     seconds_to_output: float  # from submission to the accepted (or settled) output
     seconds_to_final: float  # from submission to finality
+
+    @property
+    def gas(self) -> int:
+        """Gas the prompt cost the network: every transaction that acted on it alone."""
+        return sum(self.gas_steps.values())
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class DemoFacts:
     disputes: tuple[DisputeRecord, ...]
     light_checks: dict[str, int]  # verifier label -> outputs it recomputed and agreed with
     supply: SupplyCheck
+    shared_gas: int  # batched claims that paid several tasks out at once (demo.gas)
     timings: tuple[Timing, ...]
     wall_seconds: float
     processes: ProcessFacts

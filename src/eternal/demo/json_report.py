@@ -1,8 +1,9 @@
 """The demo's facts as JSON (`eternal demo --json PATH`): the summary's facts, machine-readable.
 
 Top-level keys: `prompts` (each with `task_id`, `model`, `status`, `winner`, `output_path`,
-`gas`, ...), `slashed` (addresses), `honest_slashed`, `conservation_ok`, and the details:
-`chain`, `models`, `actors`, `punishments`, `disputes`, `supply`, `light_checks`, `timings`,
+`gas`: everyone's transactions for that prompt, `gas_by_step`, `user_gas`, ...), `slashed`
+(addresses), `honest_slashed`, `conservation_ok`, and the details: `chain`, `models`, `actors`,
+`punishments`, `disputes`, `supply`, `shared_gas` (batched claims), `light_checks`, `timings`,
 `wall_seconds`, `processes`, `outputs_dir`. Amounts are integers in wei (keys end in `_wei`),
 paths are strings, times are seconds.
 """
@@ -35,6 +36,8 @@ def facts_to_json(facts: DemoFacts) -> dict[str, Any]:
                 "files": [str(path) for path in p.files],
                 "fee_wei": p.fee,
                 "gas": p.gas,
+                "gas_by_step": p.gas_steps,
+                "user_gas": p.user_gas,
                 "seconds_to_output": round(p.seconds_to_output, 3),
                 "seconds_to_final": round(p.seconds_to_final, 3),
             }
@@ -101,6 +104,7 @@ def facts_to_json(facts: DemoFacts) -> dict[str, Any]:
             "holders": facts.supply.holders,
             "contracts_wei": dict(facts.supply.contracts),
         },
+        "shared_gas": facts.shared_gas,
         "light_checks": dict(facts.light_checks),
         "timings": {t.phase: round(t.seconds, 3) for t in facts.timings},
         "wall_seconds": round(facts.wall_seconds, 3),

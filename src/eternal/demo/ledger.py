@@ -9,7 +9,7 @@ income). `check_supply` adds up the balance of every address that ever received 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -106,10 +106,22 @@ def logs(
     contract: ContractBinding[ContractEvent], event: type[E], from_block: int, to_block: int
 ) -> list[E]:
     """Every `event` of `contract` in blocks `from_block`..`to_block`, in chain order."""
-    found: list[E] = []
+    return [
+        e for start, end in _ranges(from_block, to_block) for e in contract.logs(start, end, event)
+    ]
+
+
+def events(
+    contract: ContractBinding[ContractEvent], from_block: int, to_block: int
+) -> list[ContractEvent]:
+    """Every event of `contract` in blocks `from_block`..`to_block`, in chain order."""
+    return [e for start, end in _ranges(from_block, to_block) for e in contract.logs(start, end)]
+
+
+def _ranges(from_block: int, to_block: int) -> Iterator[tuple[int, int]]:
+    """`from_block`..`to_block` in spans a node serves in one eth_getLogs request."""
     start = from_block
     while start <= to_block:
         end = min(to_block, start + LOG_RANGE - 1)
-        found.extend(contract.logs(start, end, event))
+        yield start, end
         start = end + 1
-    return found

@@ -2,6 +2,7 @@
 here but sums and differences of measured values).
 
     prompts      each prompt's model, status, winner, saved output, gas
+    gas          each prompt's gas by step (submit, commits, reveals, votes, finalize)
     cheating     who was punished, the dispute's verdict, who was paid for catching it
     money        every actor's EAI before the first prompt and after the end
     supply       every holder's balance against totalSupply, at one block
@@ -28,6 +29,7 @@ def render(facts: DemoFacts, *, json_path: Path | None = None) -> Group:
     parts: list[RenderableType] = [
         _headline(facts),
         prompts_table(facts),
+        gas_table(facts),
         cheating_panel(facts),
         money_table(facts),
         supply_panel(facts),
@@ -77,8 +79,30 @@ def prompts_table(facts: DemoFacts) -> Table:
             lines.append(escape(f"→ {output_names(p.output_path, p.files)}"))
         status = p.status + (" after a dispute" if p.disputed else "")
         winner = p.winner_label or facts.label_of(p.winner)
-        result = [status, f"winner: {winner}", f"fee: {eai(p.fee)}", f"user's gas: {p.gas:,}"]
+        result = [status, f"winner: {winner}", f"fee: {eai(p.fee)}"]
+        result += [f"gas: {p.gas:,}, the user's {p.user_gas:,}"]
         table.add_row(str(p.task_id), "\n".join(lines), escape("\n".join(result)))
+    return table
+
+
+def gas_table(facts: DemoFacts) -> Table:
+    """Each prompt's gas by step, every actor's transactions (demo.gas)."""
+    steps = list(dict.fromkeys(step for p in facts.prompts for step in p.gas_steps))
+    table = Table(
+        title="Gas per prompt, every actor's transactions",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
+    )
+    for name in ["task", *steps, "total"]:
+        table.add_column(name, justify="right", no_wrap=True)
+    for p in facts.prompts:
+        cells = [f"{p.gas_steps[step]:,}" if step in p.gas_steps else "-" for step in steps]
+        table.add_row(str(p.task_id), *cells, f"[bold]{p.gas:,}[/]")
+    if facts.shared_gas:
+        table.caption = f"and {facts.shared_gas:,} gas of batched claims paying several tasks out"
+        table.caption_justify = "left"
     return table
 
 

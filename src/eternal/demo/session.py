@@ -27,6 +27,7 @@ from eternal.demo.facts import (
     PromptFacts,
     Timing,
 )
+from eternal.demo.gas import GasReading, gas_per_task
 from eternal.demo.ledger import Holding, SupplyCheck, check_supply, holdings, logs
 from eternal.demo.network import LocalNetwork, Model
 from eternal.demo.nodes import Node, read_metrics
@@ -64,6 +65,7 @@ class Readings:
     supply: SupplyCheck
     punishments: list[Punishment]
     disputes: list[DisputeRecord]
+    gas: GasReading
 
 
 class PromptSession:
@@ -215,6 +217,7 @@ class PromptSession:
             supply,
             punishments(self.protocol, supply.block),
             disputes(self.protocol, supply.block),
+            gas_per_task(self.protocol, supply.block),
         )
 
     # ------------------------------------------------------------------ facts
@@ -264,6 +267,7 @@ class PromptSession:
             disputes=tuple(r.disputes),
             light_checks=dict(self.light_checks),
             supply=r.supply,
+            shared_gas=r.gas.shared,
             timings=timings,
             wall_seconds=wall_seconds,
             processes=processes,
@@ -277,6 +281,7 @@ class PromptSession:
         first_gas = t.first.gas_used - t.submission.gas_used if t.first else 0
         winner = final.winner
         actor = self.network.cast.by_address(winner) if winner else None
+        gas = self.readings.gas.tasks.get(t.submission.task_id) if self.readings else None
         return PromptFacts(
             task_id=t.submission.task_id,
             model=t.model.name,
@@ -291,7 +296,8 @@ class PromptSession:
             files=t.saved.files if t.saved else (),
             fee=t.submission.fee,
             # The submission, plus what the SDK sent while waiting (finalize calls), both waits.
-            gas=final.gas_used + first_gas,
+            user_gas=final.gas_used + first_gas,
+            gas_steps=dict(gas.steps) if gas is not None else {},
             disputed=t.disputed,
             seconds_to_output=t.output_at - t.submitted_at,
             seconds_to_final=(t.final_at or t.output_at) - t.submitted_at,

@@ -61,7 +61,13 @@ def _facts(**changes: object) -> DemoFacts:
                 output_path=OUT / "task-1-bach-chorale.json",
                 files=(OUT / "task-1-bach-chorale-midi.mid", OUT / "task-1-bach-chorale-wav.wav"),
                 fee=10 * EAI,
-                gas=196_920,
+                user_gas=196_920,
+                gas_steps={
+                    "submit": 129_238,
+                    "commits": 153_477,
+                    "reveals": 210_410,
+                    "votes": 4_012,
+                },
                 disputed=True,
                 seconds_to_output=14.6,
                 seconds_to_final=120.0,
@@ -110,6 +116,7 @@ def _facts(**changes: object) -> DemoFacts:
         ),
         light_checks={"verifier 1": 5},
         supply=SupplyCheck(300, 36_060 * EAI, 36_060 * EAI, 28, {"Treasury": 46 * EAI}),
+        shared_gas=61_000,
         timings=(Timing("nodes", 34.8), Timing("prompts", 48.1)),
         wall_seconds=162.8,
         processes=ProcessFacts(90, 0),
@@ -126,7 +133,9 @@ def _text(facts: DemoFacts) -> str:
 
 def test_the_summary_names_winner_saved_files_gas_and_who_caught_the_cheat() -> None:
     text = _text(_facts())
-    assert "bach-chorale agent 1" in text and "196,920" in text
+    assert "bach-chorale agent 1" in text and "gas: 497,137, the user's 196,920" in text
+    assert "1  129,238  153,477  210,410  4,012  497,137" in text  # by step, then the total
+    assert "and 61,000 gas of batched claims" in text
     assert "task-1-bach-chorale.json + -midi.mid, -wav.wav" in text
     assert "finalized after a dispute" in text
     assert "verdict on bach-chorale agent 3's output: guilty" in text
@@ -173,8 +182,10 @@ def test_the_json_file_holds_the_issues_keys_with_exact_wei(tmp_path: Path) -> N
         "model": "bach-chorale",
         "status": "finalized",
         "winner": HONEST_AGENT,
-        "gas": 196_920,
+        "gas": 497_137,
     }
+    assert prompt["user_gas"] == 196_920 and prompt["gas_by_step"]["votes"] == 4_012
+    assert data["shared_gas"] == 61_000
     assert prompt["output_path"] == str(OUT / "task-1-bach-chorale.json")
     assert data["slashed"] == [CHEAT]
     assert data["conservation_ok"] is True and data["honest_slashed"] == 0
