@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,14 +20,10 @@ from typing import Any
 import httpx
 import pytest
 
+from eternal.child_processes import free_port
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "models"
 Predict = Callable[..., Any]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def decode_output(value: Any) -> Any:
@@ -44,7 +39,7 @@ def decode_output(value: Any) -> Any:
 
 class CogServer:
     def __init__(self, package: Path, *, startup_timeout: float = 180.0) -> None:
-        self.port = _free_port()
+        self.port = free_port("127.0.0.1")
         self.url = f"http://127.0.0.1:{self.port}"
         bin_dir = str(Path(sys.executable).parent)
         env = {

@@ -251,7 +251,7 @@ class PromptSession:
                 )
                 for m in net.models.values()
             ),
-            prompts=tuple(self._prompt_facts(t) for t in self.tracked),
+            prompts=tuple(self._prompt_facts(t, r.gas) for t in self.tracked),
             actors=tuple(
                 ActorFacts(
                     a.label,
@@ -274,14 +274,14 @@ class PromptSession:
             outputs_dir=self.outputs_dir,
         )
 
-    def _prompt_facts(self, t: Tracked) -> PromptFacts:
+    def _prompt_facts(self, t: Tracked, gas_reading: GasReading) -> PromptFacts:
         final = t.final or t.first
         if final is None or t.output_at is None:
             raise RuntimeError(f"task {t.submission.task_id} has no result")
         first_gas = t.first.gas_used - t.submission.gas_used if t.first else 0
         winner = final.winner
         actor = self.network.cast.by_address(winner) if winner else None
-        gas = self.readings.gas.tasks.get(t.submission.task_id) if self.readings else None
+        gas = gas_reading.tasks.get(t.submission.task_id)
         return PromptFacts(
             task_id=t.submission.task_id,
             model=t.model.name,

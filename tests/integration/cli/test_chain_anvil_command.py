@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,10 @@ import pytest
 import requests
 
 from eternal.chain.anvil import find_anvil
+from eternal.child_processes import free_port
 
 pytestmark = [pytest.mark.anvil, pytest.mark.slow]  # three CLI processes: ~10 s
 ETERNAL = Path(sys.executable).parent / "eternal"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def chain_id(url: str) -> str | None:
@@ -36,7 +30,7 @@ def test_chain_anvil_serves_a_dev_chain_that_deploy_and_info_use(tmp_path: Path)
     binary = find_anvil()
     if binary is None or not binary.is_file():
         pytest.skip("anvil binary not found: run `npm ci`")
-    port = free_port()
+    port = free_port("127.0.0.1")
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ETERNAL_DATA_DIR": str(tmp_path), "ETERNAL_RPC_URL": url}
     env.pop("ETERNAL_CONFIG", None)

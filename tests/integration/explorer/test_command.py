@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,17 +12,12 @@ import httpx
 import pytest
 
 from eternal.chain import AnvilProcess
+from eternal.child_processes import free_port
 from eternal.storage.local import LocalStore
 from tests.support.network import Network
 from tests.support.prompting import ECHO, publish
 
 pytestmark = [pytest.mark.anvil, pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_eternal_explorer_serves_the_configured_network(
@@ -39,7 +33,7 @@ def test_eternal_explorer_serves_the_configured_network(
     }
     env.pop("ETERNAL_CONFIG", None)
     env.pop("ETERNAL_BLOBS_DIR", None)
-    port = free_port()
+    port = free_port("127.0.0.1")
     process = subprocess.Popen(
         [sys.executable, "-m", "eternal", "explorer", "--port", str(port)],
         env=env,
