@@ -17,6 +17,14 @@ from eternal.demo.local_chain import ChainKind
 from eternal.demo.orchestration import DemoOptions, run_demo
 from eternal.demo.report import print_summary
 
+# Shared with `eternal devnet up`, which builds the same network.
+ChainOption = Annotated[
+    ChainKind, typer.Option(help="The local chain: anvil if found, else the embedded one.")
+]
+ExplorerPortOption = Annotated[
+    int | None, typer.Option(help="The explorer's port (default: a free one).")
+]
+
 
 @handles_errors
 def demo(
@@ -30,15 +38,11 @@ def demo(
     keep: Annotated[
         bool, typer.Option(help="Keep the network's files: node homes, logs, blobs.")
     ] = False,
-    chain: Annotated[
-        ChainKind, typer.Option(help="The local chain: anvil if found, else the embedded one.")
-    ] = ChainKind.AUTO,
+    chain: ChainOption = ChainKind.AUTO,
     explorer: Annotated[
         bool, typer.Option(help="Serve the web explorer while the demo runs, to watch it live.")
     ] = False,
-    explorer_port: Annotated[
-        int | None, typer.Option(help="The explorer's port (default: a free one).")
-    ] = None,
+    explorer_port: ExplorerPortOption = None,
     examples: Annotated[
         Path | None,
         typer.Option(help="The example models' folder (default: the repository's).", hidden=True),

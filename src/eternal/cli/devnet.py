@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from eternal.cli.context import console, handles_errors
+from eternal.cli.demo import ChainOption, ExplorerPortOption
 from eternal.cli.display import key_values
 from eternal.demo.local_chain import ChainKind
 from eternal.devnet.control import DEFAULT_DIR, DevnetOptions, down, status, up
@@ -26,12 +27,8 @@ DirOption = Annotated[
 def up_command(
     directory: DirOption = DEFAULT_DIR,
     explorer: Annotated[bool, typer.Option(help="Also serve the web explorer.")] = False,
-    explorer_port: Annotated[
-        int | None, typer.Option(help="The explorer's port (default: a free one).")
-    ] = None,
-    chain: Annotated[
-        ChainKind, typer.Option(help="The local chain: anvil if found, else the embedded one.")
-    ] = ChainKind.AUTO,
+    explorer_port: ExplorerPortOption = None,
+    chain: ChainOption = ChainKind.AUTO,
     dishonest: Annotated[
         bool, typer.Option(help="Make one agent of the music model reveal wrong outputs.")
     ] = False,
